@@ -1,0 +1,1 @@
+"""The Simpul desktop application (village and district modes)."""

@@ -1,0 +1,143 @@
+"""Messages of the command line and of typed errors, in Indonesian (default) and English.
+
+The core raises errors and validation problems with stable codes; this module turns a code into
+the user's language. The Qt screens use Qt Linguist for their own strings and this catalog for
+the codes, so one code has one wording everywhere.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+LANGUAGES = ("id", "en")
+DEFAULT_LANGUAGE = "id"
+
+# code -> (English, Indonesian). Placeholders use str.format names.
+MESSAGES: dict[str, tuple[str, str]] = {
+    # --- errors a user can cause
+    "wrong_passphrase": (
+        "Wrong passphrase. Check the keyboard layout and Caps Lock, then try again.",
+        "Frasa sandi salah. Periksa tata letak keyboard dan Caps Lock, lalu coba lagi.",
+    ),
+    "wrong_recovery_code": (
+        "That recovery code does not open this profile. Check each group of four characters.",
+        "Kode pemulihan itu tidak membuka profil ini. Periksa setiap kelompok empat karakter.",
+    ),
+    "profile_missing": (
+        "No profile in {path}. Create one with: simpul init --village CODE",
+        "Belum ada profil di {path}. Buat dengan: simpul init --village KODE",
+    ),
+    "profile_exists": (
+        "A profile already exists here; it was left untouched.",
+        "Profil sudah ada di sini; profil itu tidak diubah.",
+    ),
+    "vault_corrupt": (
+        "The profile's key file is damaged and cannot be read ({detail}).",
+        "Berkas kunci profil rusak dan tidak dapat dibaca ({detail}).",
+    ),
+    "write_failed": (
+        "Could not write to disk ({detail}). Free some space and try again; nothing was lost.",
+        "Gagal menulis ke disk ({detail}). Kosongkan ruang lalu coba lagi; tidak ada data yang hilang.",
+    ),
+    "weak_passphrase": (
+        "The passphrase is too weak: use at least 12 characters, or a phrase of four or more words.",
+        "Frasa sandi terlalu lemah: gunakan minimal 12 karakter, atau kalimat dari empat kata atau lebih.",
+    ),
+    "passphrase_mismatch": (
+        "The two passphrases differ; nothing was changed.",
+        "Kedua frasa sandi berbeda; tidak ada yang diubah.",
+    ),
+    "unknown_user": ("No user named {user} in this profile.", "Tidak ada pengguna bernama {user} di profil ini."),
+    "user_exists": ("A user named {user} already exists.", "Pengguna bernama {user} sudah ada."),
+    "choose_user": (
+        "This profile has several users; say whose passphrase to set with --user.",
+        "Profil ini punya beberapa pengguna; sebutkan pengguna dengan --user.",
+    ),
+    "unknown_village": (
+        "Unknown village code {code}. Use a Pemalang desa/kelurahan code such as 33.27.08.2012.",
+        "Kode desa {code} tidak dikenal. Gunakan kode desa/kelurahan Pemalang, misalnya 33.27.08.2012.",
+    ),
+    "unknown_record": ("No record {ref} in this profile.", "Tidak ada catatan {ref} di profil ini."),
+    "unknown_kind": ("Unknown record kind {kind}; use case or outreach.", "Jenis catatan {kind} tidak dikenal; gunakan case atau outreach."),
+    "invalid_json": (
+        "The input is not valid JSON (line {line}, column {column}): {detail}",
+        "Masukan bukan JSON yang sah (baris {line}, kolom {column}): {detail}",
+    ),
+    "not_an_object": ("The input must be one JSON object.", "Masukan harus berupa satu objek JSON."),
+    "file_unreadable": ("Cannot read {path}: {detail}", "Tidak dapat membaca {path}: {detail}"),
+    "invalid_record": (
+        "The record was not saved; {count} problem(s) to fix:",
+        "Catatan tidak disimpan; ada {count} masalah yang perlu diperbaiki:",
+    ),
+    "storage_failed": (
+        "The profile's database could not be read or written ({detail}).",
+        "Basis data profil tidak dapat dibaca atau ditulis ({detail}).",
+    ),
+    "corrupt_data": (
+        "Part of the profile's data failed its integrity check and was not used.",
+        "Sebagian data profil gagal pemeriksaan keutuhan dan tidak digunakan.",
+    ),
+    "no_passphrase": (
+        "No passphrase given (set SIMPUL_PASSPHRASE or run in a terminal).",
+        "Frasa sandi tidak diberikan (isi SIMPUL_PASSPHRASE atau jalankan di terminal).",
+    ),
+    "interrupted": ("Interrupted; nothing was saved.", "Dibatalkan; tidak ada yang disimpan."),
+    # --- command output
+    "prompt_passphrase": ("Passphrase: ", "Frasa sandi: "),
+    "prompt_new_passphrase": ("New passphrase: ", "Frasa sandi baru: "),
+    "prompt_repeat_passphrase": ("Repeat the new passphrase: ", "Ulangi frasa sandi baru: "),
+    "init_done": (
+        "Profile created for {village_name} ({village}). Device id: {device}.",
+        "Profil dibuat untuk {village_name} ({village}). ID perangkat: {device}.",
+    ),
+    "recovery_code_shown_once": (
+        "RECOVERY CODE (shown only this once; write it down and keep it away from the laptop):",
+        "KODE PEMULIHAN (hanya ditampilkan sekali ini; catat dan simpan terpisah dari laptop):",
+    ),
+    "record_saved": ("Saved {kind} {code} (id {record_id}).", "Tersimpan {kind} {code} (id {record_id})."),
+    "record_unchanged": ("Nothing changed in {code}.", "Tidak ada perubahan pada {code}."),
+    "passphrase_changed": ("Passphrase changed for {user}.", "Frasa sandi untuk {user} telah diganti."),
+    "recovered": (
+        "Recovered: a new passphrase is set for {user}. The recovery code still works; keep it safe.",
+        "Pemulihan berhasil: frasa sandi baru untuk {user} telah dipasang. Kode pemulihan tetap berlaku; simpan baik-baik.",
+    ),
+    "user_added": ("User {user} added.", "Pengguna {user} ditambahkan."),
+    "demo_done": (
+        "Added {cases} synthetic case(s) and {outreach} outreach record(s).",
+        "Ditambahkan {cases} kasus dan {outreach} kegiatan sosialisasi sintetis.",
+    ),
+    "no_records": ("No records.", "Belum ada catatan."),
+    "needs_review": ("needs review", "perlu ditinjau"),
+    "kind_case": ("case", "kasus"),
+    "kind_outreach": ("outreach", "sosialisasi"),
+    "status_village": ("Village", "Desa"),
+    "status_device": ("Device", "Perangkat"),
+    "status_user": ("User", "Pengguna"),
+    "status_cases": ("Cases", "Kasus"),
+    "status_outreach": ("Outreach events", "Kegiatan sosialisasi"),
+    "status_changes": ("Changes stored", "Perubahan tersimpan"),
+    "status_pending": ("Changes not yet at the district", "Perubahan belum sampai di kabupaten"),
+    "status_review": ("Records needing review", "Catatan perlu ditinjau"),
+    "history_heading": ("History", "Riwayat"),
+    "conflicts_heading": ("Fields needing review", "Isian yang perlu ditinjau"),
+}
+
+
+def current_language(option: str | None = None) -> str:
+    """The language to speak: ``--lang``, else ``SIMPUL_LANG``, else Indonesian."""
+    lang = (option or os.environ.get("SIMPUL_LANG") or DEFAULT_LANGUAGE).lower()
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def translate(code: str, lang: str, params: Mapping[str, object] | None = None, *, fallback: str = "") -> str:
+    """The message for ``code`` in ``lang`` with its placeholders filled.
+
+    Unknown codes fall back to ``fallback`` (the English source text a core error carries).
+    """
+    pair = MESSAGES.get(code)
+    template = (pair[1] if lang == "id" else pair[0]) if pair else (fallback or code)
+    try:
+        return template.format(**dict(params or {}))
+    except (KeyError, IndexError, ValueError):
+        return template

@@ -1,0 +1,1 @@
+"""Local encrypted storage: the vault, SQLAlchemy models, Alembic migrations, the record store."""

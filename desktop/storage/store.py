@@ -1,0 +1,725 @@
+"""The record store: saves documents as sealed changes, merges them, keeps the working set.
+
+One :class:`Store` is one unlocked profile. Every save of a record becomes one immutable change
+(DESIGN.md §3) sealed into the ``changes`` table, the merged state of the record is sealed into
+``records``, and the action goes to the sealed audit log — all in one transaction. The decrypted
+working set (every record's current document) lives only in memory, for lists and search.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import json
+import os
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, sessionmaker
+
+from desktop.storage import db
+from desktop.storage.errors import StorageError, VaultExistsError, VaultMissingError
+from desktop.storage.models import AuditRow, ChangeRow, Meta, RecordRow, SealedMeta
+from desktop.storage.profile import VAULT_NAME
+from desktop.storage.sealing import Sealer
+from desktop.storage.vault import KdfCost, UnlockedVault, Vault, check_passphrase_strength
+from simpul.changes import (
+    Change,
+    ChangeId,
+    FieldEdit,
+    Hlc,
+    HybridClock,
+    RecordState,
+    diff_edits,
+)
+from simpul.errors import UserError
+from simpul.records import Problem, flatten, unflatten, validate
+from simpul.records.derived import device_tag, make_record_code
+from simpul.records.paths import assign_item_ids
+from simpul.records.wilayah import load_regions
+
+KINDS = ("case", "outreach")
+ITEM_LISTS = ("victims", "perpetrators", "services", "referrals")
+# Keys of a document that the store owns; a caller's values for them are ignored.
+_STORE_KEYS = ("id", "kind", "code")
+_SEARCH_TEXT_FIELDS = ("code", "narrative", "title")
+_SEARCH_ITEM_FIELDS = ("name", "nik")
+
+
+class ValidationFailedError(UserError, StorageError):
+    """A save was refused; ``problems`` lists every problem found, nothing was written."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("invalid_record", f"{len(problems)} problem(s) in the record")
+        self.problems = problems
+
+
+class UnknownRecordError(UserError, StorageError):
+    """No record with that id (or code) is in this profile."""
+
+    def __init__(self, ref: str) -> None:
+        super().__init__("unknown_record", f"no record {ref}", ref=ref)
+
+
+class UnknownKindError(UserError, StorageError):
+    """The record kind is neither ``case`` nor ``outreach``."""
+
+    def __init__(self, kind: object) -> None:
+        super().__init__("unknown_kind", f"unknown record kind {kind!r}", kind=str(kind))
+
+
+@dataclass(frozen=True)
+class RecordView:
+    """A record as the user sees it: the merged document and its review flags."""
+
+    record_id: str
+    kind: str
+    code: str
+    doc: dict[str, Any]
+    conflicts: tuple[str, ...]
+    created: Hlc
+    updated: Hlc
+    changes: int
+
+    @property
+    def needs_review(self) -> bool:
+        """True when concurrent edits of a field await a person's decision."""
+        return bool(self.conflicts)
+
+    @property
+    def main_date(self) -> str | None:
+        """The date a list sorts by: reported (case) or held (outreach)."""
+        key = "reported_on" if self.kind == "case" else "held_on"
+        value = self.doc.get(key)
+        return value if isinstance(value, str) else None
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What a save did: the record, and the change it wrote (None when nothing changed)."""
+
+    record: RecordView
+    change_id: ChangeId | None
+    created: bool
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One change of a record: who, when, from which device, which fields."""
+
+    change_id: ChangeId
+    hlc: Hlc
+    author: str
+    edits: tuple[FieldEdit, ...]
+
+    @property
+    def at(self) -> datetime:
+        """The change's time (from its hybrid clock), in UTC."""
+        return datetime.fromtimestamp(self.hlc.wall / 1000, tz=UTC)
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One audited local action."""
+
+    at: datetime
+    user: str
+    action: str
+    record_id: str | None
+    detail: str
+
+
+@dataclass(frozen=True)
+class StoreStatus:
+    """What ``simpul status`` shows."""
+
+    village: str
+    device_id: str
+    user: str | None
+    cases: int
+    outreach: int
+    deleted: int
+    changes: int
+    pending_changes: int
+    needs_review: int
+
+
+@dataclass(frozen=True)
+class _Draft:
+    kind: str
+    record_id: str
+    existing: RecordView | None
+    body: dict[str, Any]
+
+
+@dataclass
+class _Entry:
+    view: RecordView
+    haystack: str = field(repr=False)
+
+
+def _now_utc() -> datetime:
+    return datetime.now(tz=UTC)
+
+
+def _dumps(value: object) -> bytes:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, sort_keys=True).encode()
+
+
+def _change_ad(record_id: str, change_id: ChangeId) -> bytes:
+    return f"change|{record_id}|{change_id.device}|{change_id.counter}".encode()
+
+
+def _record_ad(record_id: str) -> bytes:
+    return f"record|{record_id}".encode()
+
+
+def _haystack(view: RecordView) -> str:
+    doc = view.doc
+    parts: list[str] = [view.code]
+    parts.extend(str(doc[k]) for k in _SEARCH_TEXT_FIELDS if isinstance(doc.get(k), str))
+    for list_name in ("victims", "perpetrators"):
+        for item in doc.get(list_name) or ():
+            parts.extend(str(item[k]) for k in _SEARCH_ITEM_FIELDS if item.get(k))
+    reporter = doc.get("reporter")
+    if isinstance(reporter, dict) and reporter.get("name"):
+        parts.append(str(reporter["name"]))
+    return "\n".join(parts).casefold()
+
+
+class Store:
+    """An unlocked profile: the vault's data key, the database, the decrypted working set.
+
+    Use :meth:`create` once per laptop profile, then :meth:`open` (or
+    :meth:`open_with_recovery_code`) on every start, and :meth:`close` to lock.
+    """
+
+    def __init__(self, profile_dir: Path, vault: UnlockedVault) -> None:
+        self.profile_dir = profile_dir
+        self.vault = vault
+        self._engine = db.create_engine(profile_dir)
+        db.upgrade(self._engine)
+        self._sessions: sessionmaker[Session] = db.make_sessions(self._engine)
+        self._changes = Sealer(vault.subkey("db/changes"))
+        self._records = Sealer(vault.subkey("db/records"))
+        self._audit = Sealer(vault.subkey("db/audit"))
+        self._meta = Sealer(vault.subkey("db/meta"))
+        self._ws: dict[str, _Entry] = {}
+        self.device_id = ""
+        self.village = ""
+        self._clock = HybridClock()
+
+    # ----------------------------------------------------------------- life cycle
+
+    @classmethod
+    def create(
+        cls,
+        profile_dir: Path,
+        *,
+        village: str,
+        user: str,
+        passphrase: str,
+        cost: KdfCost | None = None,
+    ) -> tuple[Store, str]:
+        """Make a new profile (vault, database, device id); return it and the recovery code.
+
+        Raises:
+            UnknownVillageError: ``village`` is not a Pemalang desa/kelurahan code.
+            WeakPassphraseError: the passphrase is too short.
+            VaultExistsError: a profile already exists in ``profile_dir``.
+        """
+        load_regions().village(village)
+        check_passphrase_strength(passphrase)
+        vault_path = profile_dir / VAULT_NAME
+        if vault_path.exists() or (profile_dir / db.DB_NAME).exists():
+            raise VaultExistsError("profile_exists", "a profile already exists here")
+        profile_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        unlocked, recovery_code = Vault.create(vault_path, user=user, passphrase=passphrase, cost=cost)
+        try:
+            store = cls(profile_dir, unlocked)
+            store._initialise(village)
+        except BaseException:
+            for name in (VAULT_NAME, db.DB_NAME, f"{db.DB_NAME}-wal", f"{db.DB_NAME}-shm"):
+                (profile_dir / name).unlink(missing_ok=True)
+            raise
+        return store, recovery_code
+
+    @classmethod
+    def open(cls, profile_dir: Path, *, passphrase: str) -> Store:
+        """Unlock an existing profile with a user's passphrase.
+
+        Raises:
+            VaultMissingError: there is no profile in ``profile_dir``.
+            WrongPassphraseError: no user of this profile has that passphrase.
+        """
+        unlocked = cls.load_vault(profile_dir).unlock(passphrase)
+        return cls._opened(profile_dir, unlocked)
+
+    @classmethod
+    def open_with_recovery_code(cls, profile_dir: Path, *, code: str) -> Store:
+        """Unlock with the printed recovery code (then set a new passphrase)."""
+        unlocked = cls.load_vault(profile_dir).unlock_with_recovery_code(code)
+        return cls._opened(profile_dir, unlocked)
+
+    @staticmethod
+    def load_vault(profile_dir: Path) -> Vault:
+        """Read the profile's vault file without unlocking it."""
+        path = profile_dir / VAULT_NAME
+        if not path.exists():
+            raise VaultMissingError("profile_missing", "no profile here", path=str(profile_dir))
+        return Vault.load(path)
+
+    @classmethod
+    def _opened(cls, profile_dir: Path, unlocked: UnlockedVault) -> Store:
+        store = cls(profile_dir, unlocked)
+        store._load()
+        return store
+
+    def close(self) -> None:
+        """Lock: drop the working set and the key, release the database."""
+        self._ws.clear()
+        self.vault.lock()
+        self._engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _initialise(self, village: str) -> None:
+        self.device_id = uuid.uuid4().hex[:16]
+        self.village = village
+        profile = {"village": village, "created": _now_utc().isoformat(timespec="seconds")}
+        with self._sessions.begin() as session:
+            session.add(Meta(key="device_id", value=self.device_id))
+            session.add(Meta(key="acked_counter", value="0"))
+            session.add(SealedMeta(key="profile", sealed=self._seal_meta("profile", profile)))
+
+    def _seal_meta(self, key: str, value: object) -> bytes:
+        return self._meta.seal(_dumps(value), ad=f"meta|{key}".encode())
+
+    def _load(self) -> None:
+        with self._sessions() as session:
+            device = session.get(Meta, "device_id")
+            sealed = session.get(SealedMeta, "profile")
+            if device is None or sealed is None:
+                raise StorageError("the profile database is incomplete")
+            self.device_id = device.value
+            profile = json.loads(self._meta.open(sealed.sealed, ad=b"meta|profile"))
+            self.village = str(profile["village"])
+            rows = session.execute(sa.select(RecordRow.record_id, RecordRow.sealed)).all()
+        latest = Hlc(0, 0)
+        for record_id, blob in rows:
+            view = self._view_from_blob(record_id, blob)
+            self._ws[record_id] = _Entry(view, _haystack(view))
+            latest = max(latest, view.updated)
+        self._clock = HybridClock(last=latest if latest.wall else None)
+
+    # ----------------------------------------------------------------- reading
+
+    def records(self, kind: str | None = None, *, include_deleted: bool = False) -> list[RecordView]:
+        """Every record of the working set, newest first by main date then code."""
+        views = [
+            e.view
+            for e in self._ws.values()
+            if (kind is None or e.view.kind == kind) and (include_deleted or not e.view.doc.get("_deleted"))
+        ]
+        views.sort(key=lambda v: (v.main_date or "", v.code), reverse=True)
+        return views
+
+    def search(self, text: str, kind: str | None = None) -> list[RecordView]:
+        """Records whose case code, names, NIK, title or narrative contain ``text`` (any case)."""
+        needle = text.strip().casefold()
+        found = [
+            e.view
+            for e in self._ws.values()
+            if (kind is None or e.view.kind == kind)
+            and not e.view.doc.get("_deleted")
+            and needle in e.haystack
+        ]
+        found.sort(key=lambda v: (v.main_date or "", v.code), reverse=True)
+        return found
+
+    def get(self, ref: str) -> RecordView:
+        """The record with this id or code (not audited: for lists and internal use)."""
+        entry = self._ws.get(ref)
+        if entry is not None:
+            return entry.view
+        for entry in self._ws.values():
+            if entry.view.code == ref:
+                return entry.view
+        raise UnknownRecordError(ref)
+
+    def read(self, ref: str) -> RecordView:
+        """The record a person opens to look at; the view is written to the audit log."""
+        view = self.get(ref)
+        with self._sessions.begin() as session:
+            self._add_audit(session, "view", view.record_id)
+        return view
+
+    def history(self, ref: str) -> list[HistoryEntry]:
+        """Every change of a record, oldest first (the record's history screen)."""
+        view = self.get(ref)
+        with self._sessions() as session:
+            changes = self._load_changes(session, view.record_id)
+        changes.sort(key=lambda c: (c.hlc, c.id))
+        return [HistoryEntry(c.id, c.hlc, c.author, c.edits) for c in changes]
+
+    def heads(self, ref: str, path: str) -> list[tuple[ChangeId, Any]]:
+        """The competing values of a field (one unless it needs review), winner first."""
+        view = self.get(ref)
+        with self._sessions() as session:
+            state = self._replay(session, view.record_id)
+        if state is None:
+            return []
+        return [(h.change_id, h.value) for h in state.heads(path)]
+
+    def audit_log(self) -> list[AuditEntry]:
+        """The local audit log, oldest first."""
+        with self._sessions() as session:
+            rows = session.execute(sa.select(AuditRow.entry_id, AuditRow.sealed).order_by(AuditRow.seq)).all()
+        entries = []
+        for entry_id, blob in rows:
+            data = json.loads(self._audit.open(blob, ad=f"audit|{entry_id}".encode()))
+            entries.append(
+                AuditEntry(
+                    at=datetime.fromisoformat(data["at"]),
+                    user=data["user"],
+                    action=data["action"],
+                    record_id=data["record_id"],
+                    detail=data["detail"],
+                )
+            )
+        return entries
+
+    def status(self) -> StoreStatus:
+        """Counts for the status screen and ``simpul status``."""
+        views = [e.view for e in self._ws.values()]
+        with self._sessions() as session:
+            total = session.scalar(sa.select(sa.func.count()).select_from(ChangeRow)) or 0
+            own = session.scalar(
+                sa.select(sa.func.max(ChangeRow.counter)).where(ChangeRow.device_id == self.device_id)
+            )
+            acked_row = session.get(Meta, "acked_counter")
+        acked = int(acked_row.value) if acked_row else 0
+        live = [v for v in views if not v.doc.get("_deleted")]
+        return StoreStatus(
+            village=self.village,
+            device_id=self.device_id,
+            user=self.vault.user,
+            cases=sum(1 for v in live if v.kind == "case"),
+            outreach=sum(1 for v in live if v.kind == "outreach"),
+            deleted=len(views) - len(live),
+            changes=total,
+            pending_changes=max(0, (own or 0) - acked),
+            needs_review=sum(1 for v in live if v.needs_review),
+        )
+
+    # ----------------------------------------------------------------- writing
+
+    def save(
+        self,
+        doc: Mapping[str, Any],
+        *,
+        kind: str | None = None,
+        resolve: Iterable[str] = (),
+        today: date | None = None,
+    ) -> SaveResult:
+        """Validate a document and save it as one change (a new record when it has no ``id``).
+
+        Only the fields that differ from the current state are written; ``resolve`` names
+        fields flagged *needs review* that this save settles (their new value supersedes every
+        competing value). Nothing is written when validation fails.
+
+        Raises:
+            ValidationFailedError: with every problem found.
+            UnknownRecordError: ``doc["id"]`` names a record this profile does not hold.
+        """
+        return self.save_many([doc], kind=kind, resolve=resolve, today=today)[0]
+
+    def save_many(
+        self,
+        docs: Sequence[Mapping[str, Any]],
+        *,
+        kind: str | None = None,
+        resolve: Iterable[str] = (),
+        today: date | None = None,
+    ) -> list[SaveResult]:
+        """Save several documents in one transaction: all are saved, or none (demo data, imports).
+
+        Every document is validated before anything is written.
+        """
+        resolve = tuple(resolve)
+        drafts = [self._prepare(doc, kind, today) for doc in docs]
+        results: list[SaveResult] = []
+        entries: list[_Entry] = []
+        with self._sessions.begin() as session:
+            codes: dict[str, int] = {}
+            for draft in drafts:
+                result = self._save_in(session, draft, resolve, codes)
+                results.append(result)
+                if result.change_id is not None:
+                    entries.append(_Entry(result.record, _haystack(result.record)))
+        for entry in entries:
+            self._ws[entry.view.record_id] = entry
+        return results
+
+    def _prepare(self, doc: Mapping[str, Any], kind: str | None, today: date | None) -> _Draft:
+        kind = str(doc.get("kind") or kind or "")
+        if kind not in KINDS:
+            raise UnknownKindError(kind)
+        record_id = str(doc.get("id") or "")
+        existing = self._ws.get(record_id) if record_id else None
+        if record_id and existing is None:
+            raise UnknownRecordError(record_id)
+        if existing is not None and existing.view.kind != kind:
+            raise UnknownKindError(kind)
+        body = assign_item_ids({k: copy.deepcopy(v) for k, v in doc.items() if k not in _STORE_KEYS})
+        body.setdefault("village", self.village)
+        problems = validate({**body, "kind": kind}, today=today)
+        if problems:
+            raise ValidationFailedError(problems)
+        return _Draft(kind, record_id or str(uuid.uuid4()), existing.view if existing else None, body)
+
+    def _save_in(self, session: Session, draft: _Draft, resolve: tuple[str, ...], codes: dict[str, int]) -> SaveResult:
+        existing = draft.existing
+        code = existing.code if existing else self._next_code(draft.kind, draft.body, codes)
+        desired = flatten({**draft.body, "code": code})
+        state = None if existing is None else self._replay(session, draft.record_id)
+        if state is not None:
+            self._keep_tombstones(state, draft.body, desired)
+        edits = diff_edits(state, desired, resolve=resolve)
+        if not edits:
+            assert existing is not None
+            return SaveResult(existing, None, False)
+        change = self._new_change(session, draft.record_id, draft.kind, edits)
+        state = state or RecordState(draft.record_id, draft.kind)
+        state.apply(change)
+        self._write_change(session, change)
+        view = self._materialize(session, state, previous=existing)
+        action = "create" if existing is None else ("resolve" if resolve else "edit")
+        self._add_audit(session, action, draft.record_id, detail=",".join(resolve))
+        return SaveResult(view, change.id, existing is None)
+
+    def delete(self, ref: str) -> RecordView:
+        """Mark a record deleted (a tombstone change); its history stays until a purge."""
+        view = self.get(ref)
+        with self._sessions.begin() as session:
+            state = self._replay(session, view.record_id)
+            assert state is not None
+            edits = diff_edits(state, {**state.flat(), "_deleted": True})
+            change = self._new_change(session, view.record_id, view.kind, edits)
+            state.apply(change)
+            self._write_change(session, change)
+            new_view = self._materialize(session, state, previous=view)
+            self._add_audit(session, "delete", view.record_id)
+        self._ws[view.record_id] = _Entry(new_view, _haystack(new_view))
+        return new_view
+
+    def apply_changes(self, changes: Iterable[Change], *, source: str = "import") -> int:
+        """Store changes made elsewhere (sync, bundles) and merge them; return how many were new.
+
+        Idempotent: a change already held is skipped. All in one transaction.
+        """
+        by_record: dict[str, list[Change]] = {}
+        for change in changes:
+            if change.kind not in KINDS:
+                raise UnknownKindError(change.kind)
+            by_record.setdefault(change.record_id, []).append(change)
+        new = 0
+        views: list[RecordView] = []
+        with self._sessions.begin() as session:
+            for record_id, group in by_record.items():
+                held = {
+                    (d, c)
+                    for d, c in session.execute(
+                        sa.select(ChangeRow.device_id, ChangeRow.counter).where(
+                            ChangeRow.record_id == record_id
+                        )
+                    )
+                }
+                fresh = [c for c in group if (c.id.device, c.id.counter) not in held]
+                unique = {c.id: c for c in fresh}
+                if not unique:
+                    continue
+                for change in unique.values():
+                    self._write_change(session, change)
+                    self._clock.observe(change.hlc)
+                new += len(unique)
+                state = self._replay(session, record_id)
+                assert state is not None
+                previous = self._ws.get(record_id)
+                views.append(self._materialize(session, state, previous=previous.view if previous else None))
+                self._add_audit(session, source, record_id, detail=str(len(unique)))
+        for view in views:
+            self._ws[view.record_id] = _Entry(view, _haystack(view))
+        return new
+
+    def changes_since(self, seq: int = 0) -> Iterator[tuple[int, Change]]:
+        """Every stored change with local arrival order above ``seq`` (for the outbox)."""
+        with self._sessions() as session:
+            rows = session.execute(
+                sa.select(ChangeRow.seq, ChangeRow.record_id, ChangeRow.device_id, ChangeRow.counter, ChangeRow.sealed)
+                .where(ChangeRow.seq > seq)
+                .order_by(ChangeRow.seq)
+            ).all()
+        for row_seq, record_id, device, counter, blob in rows:
+            yield row_seq, self._open_change(record_id, ChangeId(device, counter), blob)
+
+    # ----------------------------------------------------------------- internals
+
+    def _next_code(self, kind: str, body: Mapping[str, Any], batch: dict[str, int]) -> str:
+        """The next pseudonymous code for this device, kind, village and year.
+
+        ``batch`` remembers codes handed out in the current transaction (not yet in the
+        working set).
+        """
+        key = "reported_on" if kind == "case" else "held_on"
+        year = int(str(body.get(key))[:4])
+        tag = device_tag(self.device_id)
+        prefix = make_record_code(kind, village_code=self.village, year=year, device_tag=tag, sequence=0)[:-4]
+        if prefix not in batch:
+            used = [
+                int(e.view.code[-4:])
+                for e in self._ws.values()
+                if e.view.code.startswith(prefix) and e.view.code[-4:].isdigit()
+            ]
+            batch[prefix] = max(used, default=0)
+        batch[prefix] += 1
+        return make_record_code(kind, village_code=self.village, year=year, device_tag=tag, sequence=batch[prefix])
+
+    @staticmethod
+    def _keep_tombstones(state: RecordState, body: Mapping[str, Any], desired: dict[str, Any]) -> None:
+        """Removed list items become ``<list>/<id>/_deleted``; earlier tombstones stay."""
+        present = {
+            (name, str(item.get("id")))
+            for name in ITEM_LISTS
+            for item in body.get(name) or ()
+            if isinstance(item, Mapping)
+        }
+        for path in state.paths():
+            parts = path.split("/")
+            if len(parts) < 3 or parts[0] not in ITEM_LISTS:
+                continue
+            if (parts[0], parts[1]) in present:
+                continue
+            tomb = f"{parts[0]}/{parts[1]}/_deleted"
+            desired[tomb] = True
+
+    def _new_change(self, session: Session, record_id: str, kind: str, edits: tuple[FieldEdit, ...]) -> Change:
+        last = session.scalar(
+            sa.select(sa.func.max(ChangeRow.counter)).where(ChangeRow.device_id == self.device_id)
+        )
+        change_id = ChangeId(self.device_id, (last or 0) + 1)
+        author = self.vault.user or "recovery"
+        return Change(change_id, record_id, kind, self._clock.tick(), author, edits)
+
+    def _write_change(self, session: Session, change: Change) -> None:
+        blob = self._changes.seal(_dumps(change.to_json()), ad=_change_ad(change.record_id, change.id))
+        session.add(
+            ChangeRow(
+                device_id=change.id.device,
+                counter=change.id.counter,
+                record_id=change.record_id,
+                kind=change.kind,
+                sealed=blob,
+            )
+        )
+        session.flush()
+
+    def _open_change(self, record_id: str, change_id: ChangeId, blob: bytes) -> Change:
+        data = json.loads(self._changes.open(blob, ad=_change_ad(record_id, change_id)))
+        change = Change.from_json(data)
+        if change.id != change_id or change.record_id != record_id:
+            raise StorageError("a change row does not match its content")
+        return change
+
+    def _load_changes(self, session: Session, record_id: str) -> list[Change]:
+        rows = session.execute(
+            sa.select(ChangeRow.device_id, ChangeRow.counter, ChangeRow.sealed).where(
+                ChangeRow.record_id == record_id
+            )
+        ).all()
+        return [self._open_change(record_id, ChangeId(d, c), blob) for d, c, blob in rows]
+
+    def _replay(self, session: Session, record_id: str) -> RecordState | None:
+        changes = self._load_changes(session, record_id)
+        if not changes:
+            return None
+        state = RecordState(record_id, changes[0].kind)
+        for change in changes:
+            state.apply(change)
+        return state
+
+    def _materialize(self, session: Session, state: RecordState, *, previous: RecordView | None) -> RecordView:
+        flat = state.flat()
+        doc = unflatten(flat)
+        code = str(doc.pop("code", "") or (previous.code if previous else ""))
+        hlcs = [h.hlc for path in state.paths() for h in state.heads(path)]
+        updated = max(hlcs, default=Hlc(0, 0))
+        if previous is not None:
+            updated = max(updated, previous.updated)
+        created = previous.created if previous is not None else min(hlcs, default=Hlc(0, 0))
+        view = RecordView(
+            record_id=state.record_id,
+            kind=state.kind,
+            code=code,
+            doc=doc,
+            conflicts=tuple(state.conflicts()),
+            created=created,
+            updated=updated,
+            changes=len(state.change_ids),
+        )
+        payload = {
+            "kind": view.kind,
+            "code": code,
+            "doc": doc,
+            "conflicts": list(view.conflicts),
+            "created": created.encode(),
+            "updated": updated.encode(),
+            "changes": view.changes,
+        }
+        blob = self._records.seal(_dumps(payload), ad=_record_ad(state.record_id))
+        row = session.get(RecordRow, state.record_id)
+        if row is None:
+            session.add(RecordRow(record_id=state.record_id, kind=state.kind, sealed=blob))
+        else:
+            row.sealed = blob
+        return view
+
+    def _view_from_blob(self, record_id: str, blob: bytes) -> RecordView:
+        data = json.loads(self._records.open(blob, ad=_record_ad(record_id)))
+        return RecordView(
+            record_id=record_id,
+            kind=data["kind"],
+            code=data["code"],
+            doc=data["doc"],
+            conflicts=tuple(data["conflicts"]),
+            created=Hlc.decode(data["created"]),
+            updated=Hlc.decode(data["updated"]),
+            changes=int(data["changes"]),
+        )
+
+    def _add_audit(self, session: Session, action: str, record_id: str | None, *, detail: str = "") -> None:
+        entry_id = base64.b32encode(os.urandom(15)).decode().lower()
+        data = {
+            "at": _now_utc().isoformat(timespec="seconds"),
+            "user": self.vault.user or "recovery",
+            "action": action,
+            "record_id": record_id,
+            "detail": detail,
+        }
+        blob = self._audit.seal(_dumps(data), ad=f"audit|{entry_id}".encode())
+        session.add(AuditRow(entry_id=entry_id, sealed=blob))
+
+    def audit_action(self, action: str, record_id: str | None = None, *, detail: str = "") -> None:
+        """Record an action taken outside the store (export, print) in the audit log."""
+        with self._sessions.begin() as session:
+            self._add_audit(session, action, record_id, detail=detail)
+

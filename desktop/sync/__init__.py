@@ -1,0 +1,1 @@
+"""Outbox, HTTP courier and bundle export/import (built by the desktop-sync issue)."""

@@ -1,0 +1,1 @@
+"""Qt windows, dialogs and item models: the only package that imports Qt."""

@@ -1,0 +1,1 @@
+"""The sealed sync bundle format and receipts (built by the bundles issue)."""

@@ -1,0 +1,1 @@
+"""Seeded synthetic data: Indonesian names, Pemalang villages, plausible cases and outreach."""
