@@ -104,12 +104,18 @@ def cmd_init(ctx: _Context) -> int:
     if (ctx.profile / "vault.json").exists():
         raise CliError("profile_exists")
     passphrase = ctx.new_passphrase("SIMPUL_PASSPHRASE")
-    store, code = Store.create(ctx.profile, village=village.code, user=ctx.args.user, passphrase=passphrase)
+    store, code = Store.create(
+        ctx.profile, village=village.code, user=ctx.args.user, passphrase=passphrase
+    )
     with store:
         if ctx.args.json:
-            _print_json({"recovery_code": code, "device_id": store.device_id, "village": village.code})
+            _print_json(
+                {"recovery_code": code, "device_id": store.device_id, "village": village.code}
+            )
         else:
-            ctx.say("init_done", village_name=village.name, village=village.code, device=store.device_id)
+            ctx.say(
+                "init_done", village_name=village.name, village=village.code, device=store.device_id
+            )
             ctx.say("recovery_code_shown_once")
             print(f"\n    {code}\n")
     return EXIT_OK
@@ -134,11 +140,23 @@ def cmd_record_add(ctx: _Context) -> int:
             return EXIT_ERROR
         view = result.record
         if ctx.args.json:
-            _print_json({"id": view.record_id, "code": view.code, "kind": view.kind, "created": result.created})
+            _print_json(
+                {
+                    "id": view.record_id,
+                    "code": view.code,
+                    "kind": view.kind,
+                    "created": result.created,
+                }
+            )
         elif result.change_id is None:
             ctx.say("record_unchanged", code=view.code)
         else:
-            ctx.say("record_saved", kind=ctx.t(f"kind_{view.kind}"), code=view.code, record_id=view.record_id)
+            ctx.say(
+                "record_saved",
+                kind=ctx.t(f"kind_{view.kind}"),
+                code=view.code,
+                record_id=view.record_id,
+            )
     return EXIT_OK
 
 
@@ -149,7 +167,11 @@ def _print_problems(ctx: _Context, exc: ValidationFailedError) -> None:
             {
                 "error": "invalid_record",
                 "problems": [
-                    {"path": p.path, "code": p.code, "message": translate(p.code, ctx.lang, p.params, fallback=p.message)}
+                    {
+                        "path": p.path,
+                        "code": p.code,
+                        "message": translate(p.code, ctx.lang, p.params, fallback=p.message),
+                    }
                     for p in problems
                 ],
             }
@@ -197,7 +219,9 @@ def cmd_record_list(ctx: _Context) -> int:
             detail = f"{','.join(row['violence_types'])}  {row['victims']}  {row['status'] or ''}"
         else:
             detail = f"{','.join(row['topics'])}  {row['participants']}"
-        print(f"{row['code']}  {row['date'] or '-'}  {ctx.t('kind_' + row['kind'])}  {detail}{flag}  {row['id']}")
+        print(
+            f"{row['code']}  {row['date'] or '-'}  {ctx.t('kind_' + row['kind'])}  {detail}{flag}  {row['id']}"
+        )
     return EXIT_OK
 
 
@@ -329,7 +353,12 @@ def cmd_audit(ctx: _Context) -> int:
     with ctx.open_store() as store:
         entries = store.audit_log()
     rows = [
-        {"at": e.at.isoformat(timespec="seconds"), "user": e.user, "action": e.action, "record_id": e.record_id}
+        {
+            "at": e.at.isoformat(timespec="seconds"),
+            "user": e.user,
+            "action": e.action,
+            "record_id": e.record_id,
+        }
         for e in entries
     ]
     if ctx.args.json:
@@ -348,18 +377,31 @@ def build_parser() -> argparse.ArgumentParser:
         prog="simpul",
         description="Simpul: catatan kasus dan sosialisasi desa (Kabupaten Pemalang).",
     )
-    parser.add_argument("--profile", metavar="DIR", help="profile directory (default: SIMPUL_PROFILE or the platform data dir)")
+    parser.add_argument(
+        "--profile",
+        metavar="DIR",
+        help="profile directory (default: SIMPUL_PROFILE or the platform data dir)",
+    )
     parser.add_argument("--lang", choices=("id", "en"), help="language of messages (default: id)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def add(name: str, func: Callable[[_Context], int], help_text: str, parent: Any = sub) -> argparse.ArgumentParser:
+    def add(
+        name: str, func: Callable[[_Context], int], help_text: str, parent: Any = sub
+    ) -> argparse.ArgumentParser:
         p: argparse.ArgumentParser = parent.add_parser(name, help=help_text)
         p.set_defaults(func=func)
         return p
 
     p = add("init", cmd_init, "create a profile (vault, database) and print the recovery code once")
-    p.add_argument("--village", required=True, metavar="CODE", help="Kemendagri village code, e.g. 33.27.08.2012")
-    p.add_argument("--user", default="kader", help="user name of the first focal point (default: kader)")
+    p.add_argument(
+        "--village",
+        required=True,
+        metavar="CODE",
+        help="Kemendagri village code, e.g. 33.27.08.2012",
+    )
+    p.add_argument(
+        "--user", default="kader", help="user name of the first focal point (default: kader)"
+    )
     p.add_argument("--json", action="store_true")
 
     record = sub.add_parser("record", help="add, list and show records")
@@ -389,11 +431,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     passphrase = sub.add_parser("passphrase", help="change your passphrase")
     psub = passphrase.add_subparsers(dest="passphrase_command", metavar="ACTION", required=True)
-    add("change", cmd_passphrase_change, "change the passphrase (new one from SIMPUL_NEW_PASSPHRASE or prompted)", psub)
+    add(
+        "change",
+        cmd_passphrase_change,
+        "change the passphrase (new one from SIMPUL_NEW_PASSPHRASE or prompted)",
+        psub,
+    )
 
     p = add("recover", cmd_recover, "unlock with the recovery code and set a new passphrase")
     p.add_argument("--code", required=True)
-    p.add_argument("--user", help="whose passphrase to set (needed when the profile has several users)")
+    p.add_argument(
+        "--user", help="whose passphrase to set (needed when the profile has several users)"
+    )
 
     user = sub.add_parser("user", help="manage the users of this laptop")
     usub = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
@@ -405,7 +454,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _fail(ctx_lang: str, code: str, params: dict[str, object], fallback: str, exit_code: int) -> NoReturn:
+def _fail(
+    ctx_lang: str, code: str, params: dict[str, object], fallback: str, exit_code: int
+) -> NoReturn:
     print(f"simpul: {translate(code, ctx_lang, params, fallback=fallback)}", file=sys.stderr)
     raise SystemExit(exit_code)
 

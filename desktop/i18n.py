@@ -48,7 +48,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The two passphrases differ; nothing was changed.",
         "Kedua frasa sandi berbeda; tidak ada yang diubah.",
     ),
-    "unknown_user": ("No user named {user} in this profile.", "Tidak ada pengguna bernama {user} di profil ini."),
+    "unknown_user": (
+        "No user named {user} in this profile.",
+        "Tidak ada pengguna bernama {user} di profil ini.",
+    ),
     "user_exists": ("A user named {user} already exists.", "Pengguna bernama {user} sudah ada."),
     "choose_user": (
         "This profile has several users; say whose passphrase to set with --user.",
@@ -58,13 +61,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Unknown village code {code}. Use a Pemalang desa/kelurahan code such as 33.27.08.2012.",
         "Kode desa {code} tidak dikenal. Gunakan kode desa/kelurahan Pemalang, misalnya 33.27.08.2012.",
     ),
-    "unknown_record": ("No record {ref} in this profile.", "Tidak ada catatan {ref} di profil ini."),
-    "unknown_kind": ("Unknown record kind {kind}; use case or outreach.", "Jenis catatan {kind} tidak dikenal; gunakan case atau outreach."),
+    "unknown_record": (
+        "No record {ref} in this profile.",
+        "Tidak ada catatan {ref} di profil ini.",
+    ),
+    "unknown_kind": (
+        "Unknown record kind {kind}; use case or outreach.",
+        "Jenis catatan {kind} tidak dikenal; gunakan case atau outreach.",
+    ),
     "invalid_json": (
         "The input is not valid JSON (line {line}, column {column}): {detail}",
         "Masukan bukan JSON yang sah (baris {line}, kolom {column}): {detail}",
     ),
-    "not_an_object": ("The input must be one JSON object.", "Masukan harus berupa satu objek JSON."),
+    "not_an_object": (
+        "The input must be one JSON object.",
+        "Masukan harus berupa satu objek JSON.",
+    ),
     "file_unreadable": ("Cannot read {path}: {detail}", "Tidak dapat membaca {path}: {detail}"),
     "invalid_record": (
         "The record was not saved; {count} problem(s) to fix:",
@@ -95,9 +107,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "RECOVERY CODE (shown only this once; write it down and keep it away from the laptop):",
         "KODE PEMULIHAN (hanya ditampilkan sekali ini; catat dan simpan terpisah dari laptop):",
     ),
-    "record_saved": ("Saved {kind} {code} (id {record_id}).", "Tersimpan {kind} {code} (id {record_id})."),
+    "record_saved": (
+        "Saved {kind} {code} (id {record_id}).",
+        "Tersimpan {kind} {code} (id {record_id}).",
+    ),
     "record_unchanged": ("Nothing changed in {code}.", "Tidak ada perubahan pada {code}."),
-    "passphrase_changed": ("Passphrase changed for {user}.", "Frasa sandi untuk {user} telah diganti."),
+    "passphrase_changed": (
+        "Passphrase changed for {user}.",
+        "Frasa sandi untuk {user} telah diganti.",
+    ),
     "recovered": (
         "Recovered: a new passphrase is set for {user}. The recovery code still works; keep it safe.",
         "Pemulihan berhasil: frasa sandi baru untuk {user} telah dipasang. Kode pemulihan tetap berlaku; simpan baik-baik.",
@@ -130,7 +148,9 @@ def current_language(option: str | None = None) -> str:
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def translate(code: str, lang: str, params: Mapping[str, object] | None = None, *, fallback: str = "") -> str:
+def translate(
+    code: str, lang: str, params: Mapping[str, object] | None = None, *, fallback: str = ""
+) -> str:
     """The message for ``code`` in ``lang`` with its placeholders filled.
 
     Unknown codes fall back to ``fallback`` (the English source text a core error carries).

@@ -14,7 +14,14 @@ ROOT = Path(__file__).resolve().parent.parent
 # package -> top-level module prefixes it must never import
 FORBIDDEN: dict[str, tuple[str, ...]] = {
     "simpul": ("desktop", "district", "PySide6", "shiboken6", "requests", "sqlalchemy", "alembic"),
-    "desktop/storage": ("PySide6", "shiboken6", "desktop.ui", "desktop.sync", "district", "requests"),
+    "desktop/storage": (
+        "PySide6",
+        "shiboken6",
+        "desktop.ui",
+        "desktop.sync",
+        "district",
+        "requests",
+    ),
     "desktop/sync": ("PySide6", "shiboken6", "desktop.ui", "district"),
     "district": ("desktop", "PySide6", "shiboken6"),
 }
@@ -65,5 +72,7 @@ def test_importing_the_core_loads_no_qt() -> None:
         "bad = sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6')))\n"
         "print(','.join(bad))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
     assert out.stdout.strip() == ""

@@ -115,7 +115,9 @@ def _typed_write_error(exc: OSError, path: Path) -> WriteFailedError:
     """Map an OS error to the typed error the UI knows how to explain."""
     # Only the file name goes into params: profile paths can contain a person's login name.
     if exc.errno in _DISK_FULL_ERRNOS:
-        return DiskFullError(f"disk full while writing {path.name}", file=path.name)
+        return DiskFullError(message=f"disk full while writing {path.name}", file=path.name)
     return WriteFailedError(
-        f"could not write {path.name}: {exc.strerror or exc}", file=path.name, errno=exc.errno
+        message=f"could not write {path.name}: {exc.strerror or exc}",
+        file=path.name,
+        errno=exc.errno,
     )

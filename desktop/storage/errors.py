@@ -1,4 +1,4 @@
-"""Typed errors of the local storage layer: each expected failure has a stable code the UI translates."""
+"""Typed errors of the storage layer: each expected failure has a stable code the UI translates."""
 
 from __future__ import annotations
 
@@ -14,16 +14,23 @@ class StorageError(Error):
 class StorageUserError(UserError, StorageError):
     """A storage failure the user can act on; subclasses only set a code and a default message.
 
+    Takes the arguments of :class:`simpul.errors.UserError`, all optional:
+    ``WrongPassphraseError()`` and ``VaultMissingError("profile_missing", "no profile here")``
+    both work.
+
     Args:
-        message: English text for logs and developers; the UI shows a translation of ``code``.
+        code: Stable identifier the UI translates; defaults to the class's ``default_code``.
+        message: English text for logs and developers; defaults to ``default_message``.
         **params: Values the translated message may use (never personal data).
     """
 
     default_code: ClassVar[str] = "storage_error"
     default_message: ClassVar[str] = "The local storage failed."
 
-    def __init__(self, message: str | None = None, **params: object) -> None:
-        super().__init__(self.default_code, message or self.default_message, **params)
+    def __init__(
+        self, code: str | None = None, message: str | None = None, **params: object
+    ) -> None:
+        super().__init__(code or self.default_code, message or self.default_message, **params)
 
 
 class WrongPassphraseError(StorageUserError):

@@ -38,9 +38,9 @@ from simpul.changes import (
     diff_edits,
 )
 from simpul.errors import UserError
-from simpul.records import Problem, flatten, unflatten, validate
 from simpul.records.derived import device_tag, make_record_code
-from simpul.records.paths import assign_item_ids
+from simpul.records.paths import assign_item_ids, flatten, unflatten
+from simpul.records.validation import Problem, validate
 from simpul.records.wilayah import load_regions
 
 KINDS = ("case", "outreach")
@@ -239,7 +239,9 @@ class Store:
         if vault_path.exists() or (profile_dir / db.DB_NAME).exists():
             raise VaultExistsError("profile_exists", "a profile already exists here")
         profile_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        unlocked, recovery_code = Vault.create(vault_path, user=user, passphrase=passphrase, cost=cost)
+        unlocked, recovery_code = Vault.create(
+            vault_path, user=user, passphrase=passphrase, cost=cost
+        )
         try:
             store = cls(profile_dir, unlocked)
             store._initialise(village)
@@ -323,12 +325,15 @@ class Store:
 
     # ----------------------------------------------------------------- reading
 
-    def records(self, kind: str | None = None, *, include_deleted: bool = False) -> list[RecordView]:
+    def records(
+        self, kind: str | None = None, *, include_deleted: bool = False
+    ) -> list[RecordView]:
         """Every record of the working set, newest first by main date then code."""
         views = [
             e.view
             for e in self._ws.values()
-            if (kind is None or e.view.kind == kind) and (include_deleted or not e.view.doc.get("_deleted"))
+            if (kind is None or e.view.kind == kind)
+            and (include_deleted or not e.view.doc.get("_deleted"))
         ]
         views.sort(key=lambda v: (v.main_date or "", v.code), reverse=True)
         return views
@@ -383,7 +388,9 @@ class Store:
     def audit_log(self) -> list[AuditEntry]:
         """The local audit log, oldest first."""
         with self._sessions() as session:
-            rows = session.execute(sa.select(AuditRow.entry_id, AuditRow.sealed).order_by(AuditRow.seq)).all()
+            rows = session.execute(
+                sa.select(AuditRow.entry_id, AuditRow.sealed).order_by(AuditRow.seq)
+            ).all()
         entries = []
         for entry_id, blob in rows:
             data = json.loads(self._audit.open(blob, ad=f"audit|{entry_id}".encode()))
@@ -404,7 +411,9 @@ class Store:
         with self._sessions() as session:
             total = session.scalar(sa.select(sa.func.count()).select_from(ChangeRow)) or 0
             own = session.scalar(
-                sa.select(sa.func.max(ChangeRow.counter)).where(ChangeRow.device_id == self.device_id)
+                sa.select(sa.func.max(ChangeRow.counter)).where(
+                    ChangeRow.device_id == self.device_id
+                )
             )
             acked_row = session.get(Meta, "acked_counter")
         acked = int(acked_row.value) if acked_row else 0
@@ -480,14 +489,20 @@ class Store:
             raise UnknownRecordError(record_id)
         if existing is not None and existing.view.kind != kind:
             raise UnknownKindError(kind)
-        body = assign_item_ids({k: copy.deepcopy(v) for k, v in doc.items() if k not in _STORE_KEYS})
+        body = assign_item_ids(
+            {k: copy.deepcopy(v) for k, v in doc.items() if k not in _STORE_KEYS}
+        )
         body.setdefault("village", self.village)
         problems = validate({**body, "kind": kind}, today=today)
         if problems:
             raise ValidationFailedError(problems)
-        return _Draft(kind, record_id or str(uuid.uuid4()), existing.view if existing else None, body)
+        return _Draft(
+            kind, record_id or str(uuid.uuid4()), existing.view if existing else None, body
+        )
 
-    def _save_in(self, session: Session, draft: _Draft, resolve: tuple[str, ...], codes: dict[str, int]) -> SaveResult:
+    def _save_in(
+        self, session: Session, draft: _Draft, resolve: tuple[str, ...], codes: dict[str, int]
+    ) -> SaveResult:
         existing = draft.existing
         code = existing.code if existing else self._next_code(draft.kind, draft.body, codes)
         desired = flatten({**draft.body, "code": code})
@@ -555,7 +570,9 @@ class Store:
                 state = self._replay(session, record_id)
                 assert state is not None
                 previous = self._ws.get(record_id)
-                views.append(self._materialize(session, state, previous=previous.view if previous else None))
+                views.append(
+                    self._materialize(session, state, previous=previous.view if previous else None)
+                )
                 self._add_audit(session, source, record_id, detail=str(len(unique)))
         for view in views:
             self._ws[view.record_id] = _Entry(view, _haystack(view))
@@ -565,7 +582,13 @@ class Store:
         """Every stored change with local arrival order above ``seq`` (for the outbox)."""
         with self._sessions() as session:
             rows = session.execute(
-                sa.select(ChangeRow.seq, ChangeRow.record_id, ChangeRow.device_id, ChangeRow.counter, ChangeRow.sealed)
+                sa.select(
+                    ChangeRow.seq,
+                    ChangeRow.record_id,
+                    ChangeRow.device_id,
+                    ChangeRow.counter,
+                    ChangeRow.sealed,
+                )
                 .where(ChangeRow.seq > seq)
                 .order_by(ChangeRow.seq)
             ).all()
@@ -583,7 +606,9 @@ class Store:
         key = "reported_on" if kind == "case" else "held_on"
         year = int(str(body.get(key))[:4])
         tag = device_tag(self.device_id)
-        prefix = make_record_code(kind, village_code=self.village, year=year, device_tag=tag, sequence=0)[:-4]
+        prefix = make_record_code(
+            kind, village_code=self.village, year=year, device_tag=tag, sequence=1
+        )[:-4]
         if prefix not in batch:
             used = [
                 int(e.view.code[-4:])
@@ -592,10 +617,14 @@ class Store:
             ]
             batch[prefix] = max(used, default=0)
         batch[prefix] += 1
-        return make_record_code(kind, village_code=self.village, year=year, device_tag=tag, sequence=batch[prefix])
+        return make_record_code(
+            kind, village_code=self.village, year=year, device_tag=tag, sequence=batch[prefix]
+        )
 
     @staticmethod
-    def _keep_tombstones(state: RecordState, body: Mapping[str, Any], desired: dict[str, Any]) -> None:
+    def _keep_tombstones(
+        state: RecordState, body: Mapping[str, Any], desired: dict[str, Any]
+    ) -> None:
         """Removed list items become ``<list>/<id>/_deleted``; earlier tombstones stay."""
         present = {
             (name, str(item.get("id")))
@@ -612,7 +641,9 @@ class Store:
             tomb = f"{parts[0]}/{parts[1]}/_deleted"
             desired[tomb] = True
 
-    def _new_change(self, session: Session, record_id: str, kind: str, edits: tuple[FieldEdit, ...]) -> Change:
+    def _new_change(
+        self, session: Session, record_id: str, kind: str, edits: tuple[FieldEdit, ...]
+    ) -> Change:
         last = session.scalar(
             sa.select(sa.func.max(ChangeRow.counter)).where(ChangeRow.device_id == self.device_id)
         )
@@ -621,7 +652,9 @@ class Store:
         return Change(change_id, record_id, kind, self._clock.tick(), author, edits)
 
     def _write_change(self, session: Session, change: Change) -> None:
-        blob = self._changes.seal(_dumps(change.to_json()), ad=_change_ad(change.record_id, change.id))
+        blob = self._changes.seal(
+            _dumps(change.to_json()), ad=_change_ad(change.record_id, change.id)
+        )
         session.add(
             ChangeRow(
                 device_id=change.id.device,
@@ -657,7 +690,9 @@ class Store:
             state.apply(change)
         return state
 
-    def _materialize(self, session: Session, state: RecordState, *, previous: RecordView | None) -> RecordView:
+    def _materialize(
+        self, session: Session, state: RecordState, *, previous: RecordView | None
+    ) -> RecordView:
         flat = state.flat()
         doc = unflatten(flat)
         code = str(doc.pop("code", "") or (previous.code if previous else ""))
@@ -706,7 +741,9 @@ class Store:
             changes=int(data["changes"]),
         )
 
-    def _add_audit(self, session: Session, action: str, record_id: str | None, *, detail: str = "") -> None:
+    def _add_audit(
+        self, session: Session, action: str, record_id: str | None, *, detail: str = ""
+    ) -> None:
         entry_id = base64.b32encode(os.urandom(15)).decode().lower()
         data = {
             "at": _now_utc().isoformat(timespec="seconds"),
@@ -722,4 +759,3 @@ class Store:
         """Record an action taken outside the store (export, print) in the audit log."""
         with self._sessions.begin() as session:
             self._add_audit(session, action, record_id, detail=detail)
-

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal
 
-from simpul.records.paths import DELETED, ITEM_LISTS, SEP
+from simpul.records.paths import DELETED, SEP
 
 __all__ = [
     "CASE_SCHEMA",
@@ -308,6 +308,3 @@ def taxonomy_lists_used() -> frozenset[str]:
     for fields in _SCHEMAS.values():
         _walk(fields, out)
     return frozenset(out)
-
-
-assert set(ITEM_LISTS) <= set(CASE_SCHEMA), "every item list is a case field"

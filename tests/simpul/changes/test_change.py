@@ -240,8 +240,14 @@ def _set_edit(index: int, key: str, value: object) -> Mutation:
     return lambda data: data["edits"][index].__setitem__(key, value)
 
 
+def _nested(depth: int) -> JsonValue:
+    value: JsonValue = 1
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
 MALFORMED: list[tuple[str, Mutation, str]] = [
-    ("not an object", lambda data: data.clear() or data.update(_LIST_SENTINEL), "change"),
     ("missing id", lambda data: data.pop("id"), "change: missing key 'id'"),
     ("missing edits", lambda data: data.pop("edits"), "change: missing key 'edits'"),
     ("unknown key", _set("extra", 1), "change: unknown key 'extra'"),
@@ -270,7 +276,7 @@ MALFORMED: list[tuple[str, Mutation, str]] = [
     ("duplicate path", _set_edit(1, "path", "status"), "'status' appears more than once"),
     ("value a float NaN", _set_edit(1, "value", float("nan")), r"edits\[1\]\.value"),
     ("value with a tuple", _set_edit(1, "value", (1,)), r"edits\[1\]\.value"),
-    ("value too deep", _set_edit(1, "value", [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]], "deeper"),
+    ("value too deep", _set_edit(1, "value", _nested(40)), r"edits\[1\]\.value.*deeper than 32"),
     ("pred not a list", _set_edit(0, "pred", "dev-b:2"), r"edits\[0\]\.pred: expected an array"),
     ("pred item not a string", _set_edit(0, "pred", [7]), r"edits\[0\]\.pred\[0\]"),
     ("pred item malformed", _set_edit(0, "pred", ["dev-b"]), r"edits\[0\]\.pred\[0\]"),
@@ -278,7 +284,6 @@ MALFORMED: list[tuple[str, Mutation, str]] = [
     ("pred names itself", _set_edit(0, "pred", ["dev-a:5"]), "not an earlier change"),
     ("pred names a later own change", _set_edit(0, "pred", ["dev-a:9"]), "not an earlier"),
 ]
-_LIST_SENTINEL: dict[str, Any] = {}
 
 
 @pytest.mark.parametrize(("name", "mutate", "message"), MALFORMED, ids=[m[0] for m in MALFORMED])

@@ -1,0 +1,226 @@
+"""The record store as the app and the CLI use it: save, list, search, edit, merge, reopen."""
+
+from __future__ import annotations
+
+import copy
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desktop.storage.errors import VaultExistsError, VaultMissingError, WrongPassphraseError
+from desktop.storage.sealing import CorruptDataError
+from desktop.storage.store import Store, UnknownRecordError, ValidationFailedError
+from desktop.storage.vault import KdfCost
+from simpul.records.wilayah import UnknownVillageError
+from simpul.synthetic import generate_cases, generate_outreach
+
+CHEAP = KdfCost(1, 8192, 1)
+PASS = "kunci rahasia desa pemalang"
+VILLAGE = "33.27.08.2012"
+
+
+def make_store(path: Path, *, village: str = VILLAGE, user: str = "kader") -> Store:
+    store, _code = Store.create(path, village=village, user=user, passphrase=PASS, cost=CHEAP)
+    return store
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    s = make_store(tmp_path / "profile")
+    yield s
+    s.close()
+
+
+def a_case(seed: int = 1) -> dict[str, Any]:
+    return generate_cases(1, seed=seed, village=VILLAGE)[0]
+
+
+def test_a_saved_case_gets_a_code_and_is_listed(store: Store) -> None:
+    result = store.save(a_case())
+    assert result.created
+    code = result.record.code
+    assert code.startswith("PML-082012-")
+    assert code.endswith("-0001")
+    listed = store.records("case")
+    assert [v.record_id for v in listed] == [result.record.record_id]
+    second = store.save(a_case(2))
+    assert (
+        second.record.code.endswith("-0002")
+        or second.record.code.split("-")[2] != code.split("-")[2]
+    )
+
+
+def test_invalid_case_is_refused_with_every_problem_and_nothing_written(store: Store) -> None:
+    doc = a_case()
+    doc["reported_on"] = "2026-01-10"
+    doc["incident_on"] = "2026-02-10"  # after the report
+    doc["violence_types"] = ["not-a-type"]
+    with pytest.raises(ValidationFailedError) as info:
+        store.save(doc)
+    paths = {p.path for p in info.value.problems}
+    assert "incident_on" in paths
+    assert any(p.startswith("violence_types") for p in paths)
+    assert store.records() == []
+    assert store.status().changes == 0
+
+
+def test_an_edit_writes_only_the_changed_fields(store: Store) -> None:
+    saved = store.save(a_case()).record
+    doc = copy.deepcopy(saved.doc)
+    doc["id"] = saved.record_id
+    doc["kind"] = "case"
+    doc["narrative"] = "Kronologi diperbarui setelah kunjungan rumah."
+    result = store.save(doc)
+    assert result.change_id is not None
+    history = store.history(saved.record_id)
+    assert len(history) == 2
+    assert [e.path for e in history[1].edits] == ["narrative"]
+    assert store.get(saved.record_id).doc["narrative"].startswith("Kronologi diperbarui")
+    # saving the same document again writes nothing
+    again = store.save(doc)
+    assert again.change_id is None
+    assert len(store.history(saved.record_id)) == 2
+
+
+def test_removing_a_victim_leaves_a_tombstone_and_keeps_the_others(store: Store) -> None:
+    doc = a_case()
+    doc["victims"] = doc["victims"][:1] + [copy.deepcopy(doc["victims"][0])]
+    doc["victims"][1].pop("id", None)
+    doc["victims"][1]["name"] = "Korban Kedua"
+    for perp in doc.get("perpetrators", []):
+        perp.pop("relationships", None)
+    saved = store.save(doc).record
+    assert len(saved.doc["victims"]) == 2
+    edit = copy.deepcopy(saved.doc)
+    edit.update(id=saved.record_id, kind="case")
+    removed = edit["victims"].pop(1)
+    after = store.save(edit).record
+    assert [v["id"] for v in after.doc["victims"]] == [edit["victims"][0]["id"]]
+    last = store.history(saved.record_id)[-1]
+    assert f"victims/{removed['id']}/_deleted" in {e.path for e in last.edits}
+    # a later unrelated edit does not bring the removed victim back
+    edit2 = copy.deepcopy(after.doc)
+    edit2.update(id=saved.record_id, kind="case", narrative="Catatan tambahan.")
+    assert len(store.save(edit2).record.doc["victims"]) == 1
+
+
+def test_search_finds_by_name_code_and_narrative_in_any_case(store: Store) -> None:
+    doc = a_case()
+    doc["victims"][0]["name"] = "Sulastri Wijayanti"
+    doc["narrative"] = "Korban dipukul di rumah pada malam hari setelah cekcok."
+    rec = store.save(doc).record
+    store.save_many(generate_cases(30, seed=9, village=VILLAGE))
+    assert [v.record_id for v in store.search("sulastri")] == [rec.record_id]
+    assert rec.record_id in [v.record_id for v in store.search(rec.code.lower())]
+    assert rec.record_id in [v.record_id for v in store.search("CEKCOK")]
+    assert store.search("tidak-ada-yang-cocok-xyz") == []
+
+
+def test_reopening_shows_the_same_records_and_a_wrong_passphrase_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "p"
+    store = make_store(path)
+    store.save_many(
+        generate_cases(5, seed=3, village=VILLAGE) + generate_outreach(2, seed=3, village=VILLAGE)
+    )
+    before = {v.record_id: (v.code, v.doc) for v in store.records()}
+    store.close()
+    with pytest.raises(WrongPassphraseError):
+        Store.open(path, passphrase="bukan frasa yang benar sama sekali")
+    reopened = Store.open(path, passphrase=PASS)
+    try:
+        after = {v.record_id: (v.code, v.doc) for v in reopened.records()}
+        assert after == before
+        assert reopened.status().cases == 5
+        assert reopened.status().outreach == 2
+        assert reopened.village == VILLAGE
+    finally:
+        reopened.close()
+
+
+def test_profile_errors_are_typed(tmp_path: Path) -> None:
+    with pytest.raises(VaultMissingError):
+        Store.open(tmp_path / "nothing", passphrase=PASS)
+    with pytest.raises(UnknownVillageError):
+        make_store(tmp_path / "x", village="33.27.99.9999")
+    assert not (tmp_path / "x" / "vault.json").exists()
+    make_store(tmp_path / "y").close()
+    with pytest.raises(VaultExistsError):
+        make_store(tmp_path / "y")
+
+
+def test_concurrent_edits_on_two_laptops_are_both_kept_and_flagged(tmp_path: Path) -> None:
+    a = make_store(tmp_path / "a")
+    b = make_store(tmp_path / "b", user="bidan")
+    try:
+        rec = a.save(a_case()).record
+        b.apply_changes(c for _, c in a.changes_since(0))
+        assert b.get(rec.record_id).doc == rec.doc
+        for store, status in ((a, "dirujuk"), (b, "dalam_penanganan")):
+            doc = copy.deepcopy(store.get(rec.record_id).doc)
+            doc.update(id=rec.record_id, kind="case", status=status)
+            store.save(doc)
+        a.apply_changes(c for _, c in b.changes_since(0))
+        b.apply_changes(c for _, c in a.changes_since(0))
+        for store in (a, b):
+            view = store.get(rec.record_id)
+            assert view.conflicts == ("status",)
+            assert {v for _, v in store.heads(rec.record_id, "status")} == {
+                "dirujuk",
+                "dalam_penanganan",
+            }
+        assert a.get(rec.record_id).doc == b.get(rec.record_id).doc
+        # a person resolves it on laptop a; b receives the resolution and the flag clears there too
+        doc = copy.deepcopy(a.get(rec.record_id).doc)
+        doc.update(id=rec.record_id, kind="case", status="dalam_penanganan")
+        a.save(doc, resolve=["status"])
+        b.apply_changes(c for _, c in a.changes_since(0))
+        for store in (a, b):
+            assert store.get(rec.record_id).conflicts == ()
+            assert store.get(rec.record_id).doc["status"] == "dalam_penanganan"
+        # applying everything again changes nothing
+        assert b.apply_changes(c for _, c in a.changes_since(0)) == 0
+    finally:
+        a.close()
+        b.close()
+
+
+def test_audit_log_records_create_edit_view_and_delete(store: Store) -> None:
+    rec = store.save(a_case()).record
+    store.read(rec.code)
+    store.delete(rec.record_id)
+    actions = [(e.action, e.record_id) for e in store.audit_log()]
+    assert actions == [
+        ("create", rec.record_id),
+        ("view", rec.record_id),
+        ("delete", rec.record_id),
+    ]
+    assert all(e.user == "kader" for e in store.audit_log())
+    assert store.records() == []
+    assert store.status().deleted == 1
+    with pytest.raises(UnknownRecordError):
+        store.get("PML-000000-2026-XX-0001")
+
+
+def test_a_sealed_row_moved_to_another_record_fails_to_open(tmp_path: Path) -> None:
+    path = tmp_path / "p"
+    store = make_store(path)
+    first = store.save(a_case(1)).record
+    second = store.save(a_case(2)).record
+    store.close()
+    con = sqlite3.connect(path / "simpul.db")
+    blob = con.execute(
+        "select sealed from records where record_id=?", (first.record_id,)
+    ).fetchone()[0]
+    con.execute("update records set sealed=? where record_id=?", (blob, second.record_id))
+    con.commit()
+    con.close()
+    with pytest.raises(CorruptDataError):
+        Store.open(path, passphrase=PASS)
+
+
+def test_pending_changes_count_local_saves(store: Store) -> None:
+    store.save_many(generate_cases(3, seed=4, village=VILLAGE))
+    assert store.status().pending_changes == 3
