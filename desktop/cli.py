@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from desktop.i18n import current_language, translate
+from desktop.problem_messages import problem_text
 from desktop.storage.errors import StorageError
 from desktop.storage.profile import resolve_profile_dir
 from desktop.storage.sealing import CorruptDataError
@@ -43,11 +44,11 @@ class _Context:
         self.lang = current_language(args.lang)
         self.profile = resolve_profile_dir(args.profile)
 
-    def t(self, code: str, **params: object) -> str:
-        return translate(code, self.lang, params)
+    def t(self, msg: str, /, **params: object) -> str:
+        return translate(msg, self.lang, params)
 
-    def say(self, code: str, **params: object) -> None:
-        print(self.t(code, **params))
+    def say(self, msg: str, /, **params: object) -> None:
+        print(self.t(msg, **params))
 
     def passphrase(self, env: str = "SIMPUL_PASSPHRASE") -> str:
         value = os.environ.get(env)
@@ -170,7 +171,7 @@ def _print_problems(ctx: _Context, exc: ValidationFailedError) -> None:
                     {
                         "path": p.path,
                         "code": p.code,
-                        "message": translate(p.code, ctx.lang, p.params, fallback=p.message),
+                        "message": problem_text(p.code, p.params, lang=ctx.lang, fallback=p.message),
                     }
                     for p in problems
                 ],
@@ -179,7 +180,7 @@ def _print_problems(ctx: _Context, exc: ValidationFailedError) -> None:
         return
     print(ctx.t("invalid_record", count=len(problems)), file=sys.stderr)
     for p in problems:
-        text = translate(p.code, ctx.lang, p.params, fallback=p.message)
+        text = problem_text(p.code, p.params, lang=ctx.lang, fallback=p.message)
         print(f"  - {p.path or '/'}: {text}", file=sys.stderr)
 
 
@@ -219,9 +220,8 @@ def cmd_record_list(ctx: _Context) -> int:
             detail = f"{','.join(row['violence_types'])}  {row['victims']}  {row['status'] or ''}"
         else:
             detail = f"{','.join(row['topics'])}  {row['participants']}"
-        print(
-            f"{row['code']}  {row['date'] or '-'}  {ctx.t('kind_' + row['kind'])}  {detail}{flag}  {row['id']}"
-        )
+        kind = ctx.t("kind_" + row["kind"])
+        print(f"{row['code']}  {row['date'] or '-'}  {kind}  {detail}{flag}  {row['id']}")
     return EXIT_OK
 
 
@@ -229,7 +229,7 @@ def cmd_record_show(ctx: _Context) -> int:
     with ctx.open_store() as store:
         view = store.read(ctx.args.ref)
         history = store.history(view.record_id)
-    data = {
+    data: dict[str, Any] = {
         "id": view.record_id,
         "kind": view.kind,
         "code": view.code,
@@ -468,7 +468,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     lang = current_language(args.lang)
     if not getattr(args, "func", None):
         parser.print_help()
-        return EXIT_USAGE
+        return EXIT_OK
     ctx = _Context(args)
     try:
         return int(args.func(ctx))

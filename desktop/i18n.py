@@ -58,8 +58,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Profil ini punya beberapa pengguna; sebutkan pengguna dengan --user.",
     ),
     "unknown_village": (
-        "Unknown village code {code}. Use a Pemalang desa/kelurahan code such as 33.27.08.2012.",
-        "Kode desa {code} tidak dikenal. Gunakan kode desa/kelurahan Pemalang, misalnya 33.27.08.2012.",
+        "Unknown village code {village}. Use a Pemalang desa/kelurahan code such as 33.27.08.2012.",
+        "Kode desa {village} tidak dikenal. Gunakan kode desa/kelurahan Pemalang, misalnya 33.27.08.2012.",
     ),
     "unknown_record": (
         "No record {ref} in this profile.",

@@ -1,4 +1,4 @@
-"""The local SQLite engine: durability and privacy pragmas, transactions, Alembic upgrade at start."""
+"""The local SQLite engine: durability and privacy pragmas, transactions, Alembic upgrades."""
 
 from __future__ import annotations
 

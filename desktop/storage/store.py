@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
@@ -44,6 +44,7 @@ from simpul.records.validation import Problem, validate
 from simpul.records.wilayah import load_regions
 
 KINDS = ("case", "outreach")
+Kind = Literal["case", "outreach"]
 ITEM_LISTS = ("victims", "perpetrators", "services", "referrals")
 # Keys of a document that the store owns; a caller's values for them are ignored.
 _STORE_KEYS = ("id", "kind", "code")
@@ -606,8 +607,9 @@ class Store:
         key = "reported_on" if kind == "case" else "held_on"
         year = int(str(body.get(key))[:4])
         tag = device_tag(self.device_id)
+        kind_ = cast(Kind, kind)
         prefix = make_record_code(
-            kind, village_code=self.village, year=year, device_tag=tag, sequence=1
+            kind_, village_code=self.village, year=year, device_tag=tag, sequence=1
         )[:-4]
         if prefix not in batch:
             used = [
@@ -618,7 +620,7 @@ class Store:
             batch[prefix] = max(used, default=0)
         batch[prefix] += 1
         return make_record_code(
-            kind, village_code=self.village, year=year, device_tag=tag, sequence=batch[prefix]
+            kind_, village_code=self.village, year=year, device_tag=tag, sequence=batch[prefix]
         )
 
     @staticmethod

@@ -56,6 +56,7 @@ from desktop.storage.errors import (
     VaultLockedError,
     VaultMissingError,
     WeakPassphraseError,
+    WriteFailedError,
     WrongPassphraseError,
     WrongRecoveryCodeError,
 )
@@ -168,17 +169,18 @@ def calibrate_kdf(*, target_seconds: float = 0.5, floor: KdfCost = FLOOR) -> Kdf
     """Choose the Argon2id cost for this machine: the floor, with more passes until ~target.
 
     Following RFC 9106 §4 (fix memory and lanes, then find the largest ``t`` whose running time
-    fits the budget), this times one derivation at the floor, estimates the time per pass,
-    and refines the estimate with one more timed derivation when the calibration budget
-    (about 2 s in all) allows.
+    fits the budget): time the floor (best of two runs, to shed noise from other programs),
+    extrapolate to a first estimate, time that, and fit ``seconds = a + b·t`` through the two
+    points (the fixed part ``a`` is the cost of allocating and filling memory). Calibration
+    stays within about 2 s; on a machine where the floor alone takes ``target_seconds`` or
+    longer it returns the floor.
 
     Args:
         target_seconds: The wanted duration of one derivation.
         floor: The minimum cost; the result is never below it in any parameter.
 
     Returns:
-        ``floor`` with ``time_cost`` raised so one derivation takes about ``target_seconds``
-        (just ``floor`` on a machine where the floor alone takes longer).
+        ``floor`` with ``time_cost`` raised so one derivation takes about ``target_seconds``.
 
     Raises:
         ValueError: ``target_seconds`` is not positive.
@@ -186,18 +188,26 @@ def calibrate_kdf(*, target_seconds: float = 0.5, floor: KdfCost = FLOOR) -> Kdf
     if not target_seconds > 0:
         raise ValueError("target_seconds must be positive")
     started = time.perf_counter()
+
+    def remaining() -> float:
+        return _CALIBRATION_BUDGET_SECONDS - (time.perf_counter() - started)
+
     floor_seconds = _time_derivation(floor)
+    if floor_seconds < target_seconds and floor_seconds <= remaining() / 3:
+        floor_seconds = min(floor_seconds, _time_derivation(floor))
     if floor_seconds >= target_seconds:
         return floor
-    per_pass = floor_seconds / floor.time_cost
-    estimate = _clamp_time_cost(target_seconds / per_pass, floor)
-    remaining = _CALIBRATION_BUDGET_SECONDS - (time.perf_counter() - started)
-    if estimate > floor.time_cost and estimate * per_pass <= remaining:
-        # The first pass also pays for allocating and filling memory, so the per-pass time
-        # measured at a few passes overestimates; one measurement near the target corrects it.
-        measured = _time_derivation(replace(floor, time_cost=estimate))
-        estimate = _clamp_time_cost(target_seconds * estimate / measured, floor)
-    return replace(floor, time_cost=estimate)
+    estimate = _clamp_time_cost(target_seconds * floor.time_cost / floor_seconds, floor)
+    predicted = floor_seconds * estimate / floor.time_cost
+    if estimate == floor.time_cost or predicted > remaining():
+        return replace(floor, time_cost=estimate)
+    measured = _time_derivation(replace(floor, time_cost=estimate))
+    slope = (measured - floor_seconds) / (estimate - floor.time_cost)
+    if slope > 0:
+        passes = estimate + (target_seconds - measured) / slope
+    else:  # noise swamped the difference; fall back to proportional scaling
+        passes = target_seconds * estimate / measured
+    return replace(floor, time_cost=_clamp_time_cost(passes, floor))
 
 
 def _clamp_time_cost(passes: float, floor: KdfCost) -> int:
@@ -675,7 +685,12 @@ class Vault:
             recovery, code = _seal_recovery_slot(vault_id, dek)
             document = _Document(vault_id, (slot,), recovery)
             raw = _dump(document)
-            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            try:
+                path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            except OSError as exc:
+                raise WriteFailedError(
+                    message="could not create the profile folder", errno=exc.errno
+                ) from exc
             try:
                 write_atomic(path, raw, overwrite=False)
             except FileExistsError as exc:

@@ -56,7 +56,7 @@ class UnknownCodeError(UserError):
             value=code,
         )
         self.list_name = list_name
-        self.code = code
+        self.value = code
 
 
 def taxonomy_path(version: int = TAXONOMY_VERSION) -> Path:

@@ -104,7 +104,10 @@ def _is_int(value: object) -> bool:
 
 
 def _is_empty(value: object) -> bool:
-    return value is None or value == "" or (isinstance(value, list | dict) and not value)
+    """Return whether a value counts as not filled in (blank text included)."""
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or (isinstance(value, list | dict) and not value)
 
 
 def _str_list(value: object) -> list[str]:
@@ -307,7 +310,8 @@ class _Validator:
             own_types = _str_list(victim.get("violence_types"))
             all_types.update(own_types)
             for code in own_types:
-                if code not in case_types:
+                # With no case-level types, "required" on violence_types says it all.
+                if case_types and code not in case_types:
                     self.add(_join(path, "violence_types"), "violence_type_not_in_case", value=code)
             self.check_victim_age(victim, path, reported_on, age_date)
             age = victim_age(victim, on=age_date)
