@@ -49,7 +49,7 @@ def _on_begin(conn: sa.Connection) -> None:
 
 def create_engine(profile_dir: Path) -> sa.Engine:
     """Return an engine on the profile's database with the pragmas above applied."""
-    engine = sa.create_engine(f"sqlite:///{profile_dir / DB_NAME}", poolclass=sa.pool.NullPool)
+    engine = sa.create_engine(f"sqlite:///{profile_dir / DB_NAME}")
     sa.event.listen(engine, "connect", _on_connect)
     sa.event.listen(engine, "begin", _on_begin)
     return engine

@@ -570,9 +570,9 @@ class _StoryTeller:
         if rel in _FAMILY:
             place = "rumah_tangga"
         elif rel == "guru":
-            place = "sekolah"
+            place = "sekolah" if d.chance(0.75) else "lembaga_pendidikan_kilat"  # a tutor
         elif rel == "guru_ngaji":
-            place = d.pick(("lembaga_pendidikan_kilat", "rumah_tangga"))
+            place = "lembaga_pendidikan_kilat" if d.chance(0.7) else "rumah_tangga"
         elif rel in ("orang_tak_dikenal", "pacar", "teman", "teman_online"):
             place = d.pick(("fasilitas_umum", "rumah_tangga", "lainnya"))
         else:
@@ -819,7 +819,7 @@ class _StoryTeller:
         types = ["psikis"] + (["fisik"] if d.chance(0.5) else [])
         incident, approx, when = self.when(rep, 0, 30)
         s = [
-            f"{_victims_text([victim]).capitalize()} mengaku sering diejek, dimintai uang, dan "
+            f"{_capitalise(_victims_text([victim]))} mengaku sering diejek, dimintai uang, dan "
             "dikucilkan oleh teman sekelasnya.",
         ]
         if "fisik" in types:
@@ -1417,6 +1417,15 @@ _OPENINGS = {
     "media": "Kasus diketahui dari unggahan media sosial dan dikonfirmasi kader pada {rep}.",
     "lainnya": "Ketua RT setempat melaporkan kejadian ini kepada kader desa pada {rep}.",
 }
+_SELF_OPENINGS = {
+    "datang_langsung": "Korban datang ke kantor desa pada {rep} dan melaporkan kejadian yang "
+    "dialaminya.",
+    "sapa129_telepon": "Laporan diterima melalui telepon SAPA 129 pada {rep} dari korban sendiri.",
+    "sapa129_whatsapp": "Laporan diterima melalui WhatsApp SAPA 129 pada {rep} dari korban "
+    "sendiri.",
+}
+_FEMALE_REPORTERS = frozenset(("Ibu", "Istri", "Nenek", "Bidan", "Bibi"))
+_MALE_REPORTERS = frozenset(("Ayah", "Suami", "Kakek", "Paman"))
 _REPORTER = {
     "rujukan_sekolah": ("Guru BK", True),
     "rujukan_faskes": ("Bidan desa", True),
@@ -1751,14 +1760,19 @@ class _CaseMaker:
             elif st.mediation_ok and not sexual and tppo is None and legal in (
                 None, "tidak_dilaporkan", "diversi"
             ):
-                options.append("mediasi")
+                options += ["mediasi", "mediasi"]  # common in village practice for KDRT
             outcome = d.pick(options)
         elif stage == "ditolak_korban" and d.chance(0.6):
             outcome = "dicabut"
 
         # Narrative: how it came in, what happened, what was done.
-        kin = st.kin
-        opening = _OPENINGS[channel].format(rep=_id_date(rep), kin=kin, kin_l=kin.lower())
+        relation, named = self.reporter_relation(channel, st, any_child)
+        if relation == "Korban sendiri":
+            opening = _SELF_OPENINGS.get(channel, _OPENINGS[channel]).format(rep=_id_date(rep))
+        else:
+            opening = _OPENINGS[channel].format(
+                rep=_id_date(rep), kin=relation, kin_l=relation.lower()
+            )
         closing: list[str] = []
         if rank >= 1:
             closing.append("Kader telah merujuk korban ke UPTD PPA Kabupaten Pemalang.")
@@ -1779,9 +1793,8 @@ class _CaseMaker:
         if st.approx:
             doc["incident_on_approx"] = True
         doc["channel"] = channel
-        reporter = self.reporter(channel, st, any_child)
-        if reporter:
-            doc["reporter"] = reporter
+        if d.chance(0.85):
+            doc["reporter"] = self.reporter(relation, named)
         doc["place"] = st.place
         doc["incident_village"] = incident_village.code
         doc["incident_address"] = _address(d, incident_village)
@@ -1810,20 +1823,28 @@ class _CaseMaker:
             doc["outcome"] = outcome
         return doc
 
-    def reporter(self, channel: str, st: _Story, any_child: bool) -> dict[str, str] | None:
-        d = self.d
-        if d.chance(0.15):
-            return None
+    def reporter_relation(self, channel: str, st: _Story, any_child: bool) -> tuple[str, bool]:
+        """Return who reported (``reporter/relation``) and whether a name may be recorded."""
         fixed = _REPORTER.get(channel)
         if fixed is not None:
-            relation, named = fixed
-        elif st.kin == "Korban sendiri" or (not any_child and d.chance(0.4)):
-            return {"relation": "Korban sendiri"}
-        else:
-            relation, named = st.kin, True
+            return fixed
+        if st.kin == "Korban sendiri" or (
+            not any_child and not st.abroad and self.d.chance(0.4)
+        ):
+            return "Korban sendiri", False
+        return st.kin, True
+
+    def reporter(self, relation: str, named: bool) -> dict[str, str]:
+        d = self.d
         out = {"relation": relation}
         if named and d.chance(0.5):
-            out["name"] = make_name(d.rng, "P" if d.chance(0.6) else "L", 1970 + d.between(0, 30))
+            first = relation.split()[0]
+            sex: Sex = (
+                "P" if first in _FEMALE_REPORTERS
+                else "L" if first in _MALE_REPORTERS
+                else ("P" if d.chance(0.6) else "L")
+            )
+            out["name"] = make_name(d.rng, sex, 1965 + d.between(0, 35))
         if d.chance(0.3):
             out["contact"] = d.pick(_CONTACTS)
         return out
