@@ -46,12 +46,18 @@ class ChangeRow(Base):
 
 
 class RecordRow(Base):
-    """The materialized (merged) state of one record, sealed with AD bound to its id."""
+    """The materialized (merged) state of one record, sealed with AD bound to its id.
+
+    ``sealed`` holds what lists and search need (code, dates, status, counts, search text) and
+    is decrypted when the profile opens; ``sealed_doc`` holds the whole document and is
+    decrypted only when the record is opened.
+    """
 
     __tablename__ = "records"
     record_id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(16))
     sealed: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    sealed_doc: Mapped[bytes] = mapped_column(sa.LargeBinary)
 
 
 class AuditRow(Base):

@@ -9,17 +9,19 @@ working set (every record's current document) lives only in memory, for lists an
 from __future__ import annotations
 
 import base64
-import copy
 import json
 import os
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal, cast
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.storage import db
@@ -74,18 +76,29 @@ class UnknownKindError(UserError, StorageError):
         super().__init__("unknown_kind", f"unknown record kind {kind!r}", kind=str(kind))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RecordView:
-    """A record as the user sees it: the merged document and its review flags."""
+    """A record as the user sees it: list columns, review flags, and the document on demand.
+
+    ``summary`` holds what a list shows (date, status, violence types, counts); ``doc`` is
+    decrypted and parsed on first access only, so opening a profile does not parse every
+    narrative.
+    """
 
     record_id: str
     kind: str
     code: str
-    doc: dict[str, Any]
+    summary: Mapping[str, Any]
     conflicts: tuple[str, ...]
     created: Hlc
     updated: Hlc
     changes: int
+    _load_doc: Callable[[], dict[str, Any]] = field(repr=False)
+
+    @cached_property
+    def doc(self) -> dict[str, Any]:
+        """The merged document (see docs/record-format.md)."""
+        return self._load_doc()
 
     @property
     def needs_review(self) -> bool:
@@ -95,9 +108,13 @@ class RecordView:
     @property
     def main_date(self) -> str | None:
         """The date a list sorts by: reported (case) or held (outreach)."""
-        key = "reported_on" if self.kind == "case" else "held_on"
-        value = self.doc.get(key)
+        value = self.summary.get("date")
         return value if isinstance(value, str) else None
+
+    @property
+    def deleted(self) -> bool:
+        """True once the record carries a tombstone."""
+        return bool(self.summary.get("deleted"))
 
 
 @dataclass(frozen=True)
@@ -163,6 +180,10 @@ class _Entry:
     view: RecordView
     haystack: str = field(repr=False)
 
+    @property
+    def live(self) -> bool:
+        return not self.view.deleted
+
 
 def _now_utc() -> datetime:
     return datetime.now(tz=UTC)
@@ -180,9 +201,12 @@ def _record_ad(record_id: str) -> bytes:
     return f"record|{record_id}".encode()
 
 
-def _haystack(view: RecordView) -> str:
-    doc = view.doc
-    parts: list[str] = [view.code]
+def _record_doc_ad(record_id: str) -> bytes:
+    return f"record-doc|{record_id}".encode()
+
+
+def _search_text(code: str, doc: Mapping[str, Any]) -> str:
+    parts: list[str] = [code]
     parts.extend(str(doc[k]) for k in _SEARCH_TEXT_FIELDS if isinstance(doc.get(k), str))
     for list_name in ("victims", "perpetrators"):
         for item in doc.get(list_name) or ():
@@ -191,6 +215,35 @@ def _haystack(view: RecordView) -> str:
     if isinstance(reporter, dict) and reporter.get("name"):
         parts.append(str(reporter["name"]))
     return "\n".join(parts).casefold()
+
+
+def _summarize(kind: str, doc: Mapping[str, Any]) -> dict[str, Any]:
+    """The list columns of a record (sealed with it; parsed at open instead of the document)."""
+    summary: dict[str, Any] = {"deleted": bool(doc.get("_deleted"))}
+    if kind == "case":
+        types = list(doc.get("violence_types") or [])
+        summary.update(
+            date=doc.get("reported_on"),
+            incident_on=doc.get("incident_on"),
+            status=doc.get("status"),
+            violence_types=types,
+            victims=len(doc.get("victims") or []),
+            tppo="trafficking" in types,
+        )
+    else:
+        participants = doc.get("participants") or {}
+        summary.update(
+            date=doc.get("held_on"),
+            title=doc.get("title"),
+            type=doc.get("type"),
+            topics=list(doc.get("topics") or []),
+            participants=sum(
+                int(v)
+                for k, v in participants.items()
+                if k != "with_disability" and isinstance(v, int)
+            ),
+        )
+    return summary
 
 
 class Store:
@@ -211,6 +264,8 @@ class Store:
         self._audit = Sealer(vault.subkey("db/audit"))
         self._meta = Sealer(vault.subkey("db/meta"))
         self._ws: dict[str, _Entry] = {}
+        # entries materialized inside a transaction, moved into the working set after commit
+        self._pending: dict[str, _Entry] = {}
         self.device_id = ""
         self.village = ""
         self._clock = HybridClock()
@@ -304,6 +359,19 @@ class Store:
             session.add(Meta(key="acked_counter", value="0"))
             session.add(SealedMeta(key="profile", sealed=self._seal_meta("profile", profile)))
 
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        """One write transaction; the working set takes its entries only after the commit."""
+        self._pending.clear()
+        try:
+            with self._sessions.begin() as session:
+                yield session
+        except BaseException:
+            self._pending.clear()
+            raise
+        self._ws.update(self._pending)
+        self._pending.clear()
+
     def _seal_meta(self, key: str, value: object) -> bytes:
         return self._meta.seal(_dumps(value), ad=f"meta|{key}".encode())
 
@@ -316,12 +384,14 @@ class Store:
             self.device_id = device.value
             profile = json.loads(self._meta.open(sealed.sealed, ad=b"meta|profile"))
             self.village = str(profile["village"])
-            rows = session.execute(sa.select(RecordRow.record_id, RecordRow.sealed)).all()
+            rows = session.execute(
+                sa.select(RecordRow.record_id, RecordRow.sealed, RecordRow.sealed_doc)
+            ).all()
         latest = Hlc(0, 0)
-        for record_id, blob in rows:
-            view = self._view_from_blob(record_id, blob)
-            self._ws[record_id] = _Entry(view, _haystack(view))
-            latest = max(latest, view.updated)
+        for record_id, blob, doc_blob in rows:
+            entry = self._entry_from_blobs(record_id, blob, doc_blob)
+            self._ws[record_id] = entry
+            latest = max(latest, entry.view.updated)
         self._clock = HybridClock(last=latest if latest.wall else None)
 
     # ----------------------------------------------------------------- reading
@@ -333,8 +403,7 @@ class Store:
         views = [
             e.view
             for e in self._ws.values()
-            if (kind is None or e.view.kind == kind)
-            and (include_deleted or not e.view.doc.get("_deleted"))
+            if (kind is None or e.view.kind == kind) and (include_deleted or e.live)
         ]
         views.sort(key=lambda v: (v.main_date or "", v.code), reverse=True)
         return views
@@ -345,9 +414,7 @@ class Store:
         found = [
             e.view
             for e in self._ws.values()
-            if (kind is None or e.view.kind == kind)
-            and not e.view.doc.get("_deleted")
-            and needle in e.haystack
+            if (kind is None or e.view.kind == kind) and e.live and needle in e.haystack
         ]
         found.sort(key=lambda v: (v.main_date or "", v.code), reverse=True)
         return found
@@ -418,7 +485,7 @@ class Store:
             )
             acked_row = session.get(Meta, "acked_counter")
         acked = int(acked_row.value) if acked_row else 0
-        live = [v for v in views if not v.doc.get("_deleted")]
+        live = [v for v in views if not v.deleted]
         return StoreStatus(
             village=self.village,
             device_id=self.device_id,
@@ -468,16 +535,10 @@ class Store:
         resolve = tuple(resolve)
         drafts = [self._prepare(doc, kind, today) for doc in docs]
         results: list[SaveResult] = []
-        entries: list[_Entry] = []
-        with self._sessions.begin() as session:
+        with self._write() as session:
             codes: dict[str, int] = {}
             for draft in drafts:
-                result = self._save_in(session, draft, resolve, codes)
-                results.append(result)
-                if result.change_id is not None:
-                    entries.append(_Entry(result.record, _haystack(result.record)))
-        for entry in entries:
-            self._ws[entry.view.record_id] = entry
+                results.append(self._save_in(session, draft, resolve, codes))
         return results
 
     def _prepare(self, doc: Mapping[str, Any], kind: str | None, today: date | None) -> _Draft:
@@ -490,9 +551,7 @@ class Store:
             raise UnknownRecordError(record_id)
         if existing is not None and existing.view.kind != kind:
             raise UnknownKindError(kind)
-        body = assign_item_ids(
-            {k: copy.deepcopy(v) for k, v in doc.items() if k not in _STORE_KEYS}
-        )
+        body = assign_item_ids({k: v for k, v in doc.items() if k not in _STORE_KEYS})
         body.setdefault("village", self.village)
         problems = validate({**body, "kind": kind}, today=today)
         if problems:
@@ -526,7 +585,7 @@ class Store:
     def delete(self, ref: str) -> RecordView:
         """Mark a record deleted (a tombstone change); its history stays until a purge."""
         view = self.get(ref)
-        with self._sessions.begin() as session:
+        with self._write() as session:
             state = self._replay(session, view.record_id)
             assert state is not None
             edits = diff_edits(state, {**state.flat(), "_deleted": True})
@@ -535,7 +594,6 @@ class Store:
             self._write_change(session, change)
             new_view = self._materialize(session, state, previous=view)
             self._add_audit(session, "delete", view.record_id)
-        self._ws[view.record_id] = _Entry(new_view, _haystack(new_view))
         return new_view
 
     def apply_changes(self, changes: Iterable[Change], *, source: str = "import") -> int:
@@ -549,8 +607,7 @@ class Store:
                 raise UnknownKindError(change.kind)
             by_record.setdefault(change.record_id, []).append(change)
         new = 0
-        views: list[RecordView] = []
-        with self._sessions.begin() as session:
+        with self._write() as session:
             for record_id, group in by_record.items():
                 held = {
                     (d, c)
@@ -571,12 +628,8 @@ class Store:
                 state = self._replay(session, record_id)
                 assert state is not None
                 previous = self._ws.get(record_id)
-                views.append(
-                    self._materialize(session, state, previous=previous.view if previous else None)
-                )
+                self._materialize(session, state, previous=previous.view if previous else None)
                 self._add_audit(session, source, record_id, detail=str(len(unique)))
-        for view in views:
-            self._ws[view.record_id] = _Entry(view, _haystack(view))
         return new
 
     def changes_since(self, seq: int = 0) -> Iterator[tuple[int, Change]]:
@@ -657,8 +710,8 @@ class Store:
         blob = self._changes.seal(
             _dumps(change.to_json()), ad=_change_ad(change.record_id, change.id)
         )
-        session.add(
-            ChangeRow(
+        session.execute(
+            sa.insert(ChangeRow).values(
                 device_id=change.id.device,
                 counter=change.id.counter,
                 record_id=change.record_id,
@@ -666,7 +719,6 @@ class Store:
                 sealed=blob,
             )
         )
-        session.flush()
 
     def _open_change(self, record_id: str, change_id: ChangeId, blob: bytes) -> Change:
         data = json.loads(self._changes.open(blob, ad=_change_ad(record_id, change_id)))
@@ -695,53 +747,76 @@ class Store:
     def _materialize(
         self, session: Session, state: RecordState, *, previous: RecordView | None
     ) -> RecordView:
-        flat = state.flat()
-        doc = unflatten(flat)
+        """Seal the merged state of a record into ``records``; stage its working-set entry."""
+        doc = unflatten(state.flat())
         code = str(doc.pop("code", "") or (previous.code if previous else ""))
         hlcs = [h.hlc for path in state.paths() for h in state.heads(path)]
         updated = max(hlcs, default=Hlc(0, 0))
         if previous is not None:
             updated = max(updated, previous.updated)
         created = previous.created if previous is not None else min(hlcs, default=Hlc(0, 0))
+        summary = _summarize(state.kind, doc)
+        search = _search_text(code, doc)
+        meta = {
+            "kind": state.kind,
+            "code": code,
+            "summary": summary,
+            "search": search,
+            "conflicts": state.conflicts(),
+            "created": created.encode(),
+            "updated": updated.encode(),
+            "changes": len(state.change_ids),
+        }
+        record_id = state.record_id
+        values = {
+            "record_id": record_id,
+            "kind": state.kind,
+            "sealed": self._records.seal(_dumps(meta), ad=_record_ad(record_id)),
+            "sealed_doc": self._records.seal(_dumps(doc), ad=_record_doc_ad(record_id)),
+        }
+        stmt = sqlite_insert(RecordRow).values(**values)
+        session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[RecordRow.record_id],
+                set_={"sealed": stmt.excluded.sealed, "sealed_doc": stmt.excluded.sealed_doc},
+            )
+        )
         view = RecordView(
-            record_id=state.record_id,
+            record_id=record_id,
             kind=state.kind,
             code=code,
-            doc=doc,
+            summary=summary,
             conflicts=tuple(state.conflicts()),
             created=created,
             updated=updated,
             changes=len(state.change_ids),
+            _load_doc=lambda: doc,
         )
-        payload = {
-            "kind": view.kind,
-            "code": code,
-            "doc": doc,
-            "conflicts": list(view.conflicts),
-            "created": created.encode(),
-            "updated": updated.encode(),
-            "changes": view.changes,
-        }
-        blob = self._records.seal(_dumps(payload), ad=_record_ad(state.record_id))
-        row = session.get(RecordRow, state.record_id)
-        if row is None:
-            session.add(RecordRow(record_id=state.record_id, kind=state.kind, sealed=blob))
-        else:
-            row.sealed = blob
+        self._pending[record_id] = _Entry(view, search)
         return view
 
-    def _view_from_blob(self, record_id: str, blob: bytes) -> RecordView:
+    def _entry_from_blobs(self, record_id: str, blob: bytes, doc_blob: bytes) -> _Entry:
         data = json.loads(self._records.open(blob, ad=_record_ad(record_id)))
-        return RecordView(
+        records = self._records
+
+        def load_doc() -> dict[str, Any]:
+            loaded: dict[str, Any] = json.loads(
+                records.open(doc_blob, ad=_record_doc_ad(record_id))
+            )
+            return loaded
+
+        view = RecordView(
             record_id=record_id,
             kind=data["kind"],
             code=data["code"],
-            doc=data["doc"],
+            summary=data["summary"],
             conflicts=tuple(data["conflicts"]),
             created=Hlc.decode(data["created"]),
             updated=Hlc.decode(data["updated"]),
             changes=int(data["changes"]),
+            _load_doc=load_doc,
         )
+        return _Entry(view, data["search"])
 
     def _add_audit(
         self, session: Session, action: str, record_id: str | None, *, detail: str = ""
@@ -755,7 +830,7 @@ class Store:
             "detail": detail,
         }
         blob = self._audit.seal(_dumps(data), ad=f"audit|{entry_id}".encode())
-        session.add(AuditRow(entry_id=entry_id, sealed=blob))
+        session.execute(sa.insert(AuditRow).values(entry_id=entry_id, sealed=blob))
 
     def audit_action(self, action: str, record_id: str | None = None, *, detail: str = "") -> None:
         """Record an action taken outside the store (export, print) in the audit log."""

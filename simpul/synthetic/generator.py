@@ -2215,17 +2215,21 @@ def make_template(kind: str, *, seed: int = 1) -> dict[str, Any]:
         seed: Seed of the random source.
 
     Returns:
-        A document dated against :data:`DEFAULT_TODAY`; a case template is at least four
-        months old and in the ``dalam_penanganan`` stage, so services and referrals are filled.
+        A document dated against :data:`DEFAULT_TODAY`, without ``village`` (the store fills in
+        the profile's village) and, for outreach, without ``linked_cases``. A case template is
+        at least four months old and in the ``dalam_penanganan`` stage, so services and
+        referrals are filled.
 
     Raises:
         ValueError: ``kind`` is not a record kind.
     """
     dice = _Dice(random.Random(seed))
     if kind == "case":
-        return _CaseMaker(dice, DEFAULT_TODAY, None).make(rich=True)
-    if kind == "outreach":
+        doc = _CaseMaker(dice, DEFAULT_TODAY, None).make(rich=True)
+    elif kind == "outreach":
         doc = _OutreachMaker(dice, DEFAULT_TODAY, None).make()
         doc["linked_cases"] = []  # a template must not point at records that do not exist
-        return doc
-    raise ValueError(f"unknown record kind: {kind!r} (expected 'case' or 'outreach')")
+    else:
+        raise ValueError(f"unknown record kind: {kind!r} (expected 'case' or 'outreach')")
+    del doc["village"]  # the village of whoever saves it, not of the example
+    return doc

@@ -157,6 +157,8 @@ def test_templates_validate(seed: int) -> None:
     assert case["victims"] and case["perpetrators"] and case["services"] and case["consent"]
     outreach = make_template("outreach", seed=seed)
     assert validate(outreach, today=DEFAULT_TODAY) == []
+    assert "village" not in case and "village" not in outreach  # the saving profile's village
+    assert outreach["linked_cases"] == []
 
 
 def test_template_of_unknown_kind() -> None:

@@ -43,6 +43,7 @@ def upgrade() -> None:
         sa.Column("record_id", sa.String(36), primary_key=True),
         sa.Column("kind", sa.String(16), nullable=False),
         sa.Column("sealed", sa.LargeBinary, nullable=False),
+        sa.Column("sealed_doc", sa.LargeBinary, nullable=False),
     )
     op.create_table(
         "audit",
