@@ -54,6 +54,19 @@ _SEARCH_TEXT_FIELDS = ("code", "narrative", "title")
 _SEARCH_ITEM_FIELDS = ("name", "nik")
 
 
+# Built once: executed with parameter dicts, they are compiled once and cached by SQLAlchemy.
+_INSERT_CHANGE = sa.insert(ChangeRow)
+_INSERT_AUDIT = sa.insert(AuditRow)
+_upsert = sqlite_insert(RecordRow)
+_UPSERT_RECORD = _upsert.on_conflict_do_update(
+    index_elements=[RecordRow.record_id],
+    set_={"sealed": _upsert.excluded.sealed, "sealed_doc": _upsert.excluded.sealed_doc},
+)
+_MAX_COUNTER = sa.select(sa.func.max(ChangeRow.counter)).where(
+    ChangeRow.device_id == sa.bindparam("device")
+)
+
+
 class ValidationFailedError(UserError, StorageError):
     """A save was refused; ``problems`` lists every problem found, nothing was written."""
 
@@ -266,6 +279,8 @@ class Store:
         self._ws: dict[str, _Entry] = {}
         # entries materialized inside a transaction, moved into the working set after commit
         self._pending: dict[str, _Entry] = {}
+        # highest sequence used per code prefix (kind, village, year, device tag)
+        self._code_seq: dict[str, int] = {}
         self.device_id = ""
         self.village = ""
         self._clock = HybridClock()
@@ -535,10 +550,11 @@ class Store:
         resolve = tuple(resolve)
         drafts = [self._prepare(doc, kind, today) for doc in docs]
         results: list[SaveResult] = []
+        codes: dict[str, int] = {}
         with self._write() as session:
-            codes: dict[str, int] = {}
             for draft in drafts:
                 results.append(self._save_in(session, draft, resolve, codes))
+        self._code_seq.update(codes)
         return results
 
     def _prepare(self, doc: Mapping[str, Any], kind: str | None, today: date | None) -> _Draft:
@@ -607,6 +623,7 @@ class Store:
                 raise UnknownKindError(change.kind)
             by_record.setdefault(change.record_id, []).append(change)
         new = 0
+        self._code_seq.clear()  # records from elsewhere may carry codes of this prefix
         with self._write() as session:
             for record_id, group in by_record.items():
                 held = {
@@ -665,12 +682,14 @@ class Store:
             kind_, village_code=self.village, year=year, device_tag=tag, sequence=1
         )[:-4]
         if prefix not in batch:
-            used = [
-                int(e.view.code[-4:])
-                for e in self._ws.values()
-                if e.view.code.startswith(prefix) and e.view.code[-4:].isdigit()
-            ]
-            batch[prefix] = max(used, default=0)
+            if prefix not in self._code_seq:
+                used = [
+                    int(e.view.code[-4:])
+                    for e in self._ws.values()
+                    if e.view.code.startswith(prefix) and e.view.code[-4:].isdigit()
+                ]
+                self._code_seq[prefix] = max(used, default=0)
+            batch[prefix] = self._code_seq[prefix]
         batch[prefix] += 1
         return make_record_code(
             kind_, village_code=self.village, year=year, device_tag=tag, sequence=batch[prefix]
@@ -699,9 +718,7 @@ class Store:
     def _new_change(
         self, session: Session, record_id: str, kind: str, edits: tuple[FieldEdit, ...]
     ) -> Change:
-        last = session.scalar(
-            sa.select(sa.func.max(ChangeRow.counter)).where(ChangeRow.device_id == self.device_id)
-        )
+        last = session.scalar(_MAX_COUNTER, {"device": self.device_id})
         change_id = ChangeId(self.device_id, (last or 0) + 1)
         author = self.vault.user or "recovery"
         return Change(change_id, record_id, kind, self._clock.tick(), author, edits)
@@ -711,13 +728,14 @@ class Store:
             _dumps(change.to_json()), ad=_change_ad(change.record_id, change.id)
         )
         session.execute(
-            sa.insert(ChangeRow).values(
-                device_id=change.id.device,
-                counter=change.id.counter,
-                record_id=change.record_id,
-                kind=change.kind,
-                sealed=blob,
-            )
+            _INSERT_CHANGE,
+            {
+                "device_id": change.id.device,
+                "counter": change.id.counter,
+                "record_id": change.record_id,
+                "kind": change.kind,
+                "sealed": blob,
+            },
         )
 
     def _open_change(self, record_id: str, change_id: ChangeId, blob: bytes) -> Change:
@@ -774,13 +792,7 @@ class Store:
             "sealed": self._records.seal(_dumps(meta), ad=_record_ad(record_id)),
             "sealed_doc": self._records.seal(_dumps(doc), ad=_record_doc_ad(record_id)),
         }
-        stmt = sqlite_insert(RecordRow).values(**values)
-        session.execute(
-            stmt.on_conflict_do_update(
-                index_elements=[RecordRow.record_id],
-                set_={"sealed": stmt.excluded.sealed, "sealed_doc": stmt.excluded.sealed_doc},
-            )
-        )
+        session.execute(_UPSERT_RECORD, values)
         view = RecordView(
             record_id=record_id,
             kind=state.kind,
@@ -830,7 +842,7 @@ class Store:
             "detail": detail,
         }
         blob = self._audit.seal(_dumps(data), ad=f"audit|{entry_id}".encode())
-        session.execute(sa.insert(AuditRow).values(entry_id=entry_id, sealed=blob))
+        session.execute(_INSERT_AUDIT, {"entry_id": entry_id, "sealed": blob})
 
     def audit_action(self, action: str, record_id: str | None = None, *, detail: str = "") -> None:
         """Record an action taken outside the store (export, print) in the audit log."""
