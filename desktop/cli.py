@@ -171,7 +171,9 @@ def _print_problems(ctx: _Context, exc: ValidationFailedError) -> None:
                     {
                         "path": p.path,
                         "code": p.code,
-                        "message": problem_text(p.code, p.params, lang=ctx.lang, fallback=p.message),
+                        "message": problem_text(
+                            p.code, p.params, lang=ctx.lang, fallback=p.message
+                        ),
                     }
                     for p in problems
                 ],

@@ -33,12 +33,36 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Profil sudah ada di sini; profil itu tidak diubah.",
     ),
     "vault_corrupt": (
-        "The profile's key file is damaged and cannot be read ({detail}).",
-        "Berkas kunci profil rusak dan tidak dapat dibaca ({detail}).",
+        "The profile's key file is damaged and cannot be read. Restore it from a backup or ask the district administrator.",
+        "Berkas kunci profil rusak dan tidak dapat dibaca. Pulihkan dari cadangan atau hubungi admin kabupaten.",
+    ),
+    "vault_changed": (
+        "The profile's key file was changed by another program; close it there and try again.",
+        "Berkas kunci profil diubah oleh program lain; tutup program itu lalu coba lagi.",
+    ),
+    "vault_locked": (
+        "The profile is locked; unlock it first.",
+        "Profil terkunci; buka kuncinya terlebih dahulu.",
+    ),
+    "read_failed": (
+        "A file of the profile could not be read (permissions or a disk error).",
+        "Sebuah berkas profil tidak dapat dibaca (izin akses atau kerusakan disk).",
     ),
     "write_failed": (
-        "Could not write to disk ({detail}). Free some space and try again; nothing was lost.",
-        "Gagal menulis ke disk ({detail}). Kosongkan ruang lalu coba lagi; tidak ada data yang hilang.",
+        "Could not write to disk. Free some space and try again; nothing was lost.",
+        "Gagal menulis ke disk. Kosongkan ruang lalu coba lagi; tidak ada data yang hilang.",
+    ),
+    "profile_busy": (
+        "The profile is in use by another Simpul window or command; close it and try again.",
+        "Profil sedang dipakai jendela atau perintah Simpul lain; tutup lalu coba lagi.",
+    ),
+    "invalid_user_name": (
+        "That user name cannot be used (empty or too long).",
+        "Nama pengguna itu tidak dapat dipakai (kosong atau terlalu panjang).",
+    ),
+    "malformed_document": (
+        "The record's structure is not valid at {path}.",
+        "Susunan catatan tidak sah pada {path}.",
     ),
     "weak_passphrase": (
         "The passphrase is too weak: use at least 12 characters, or a phrase of four or more words.",
@@ -83,8 +107,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Catatan tidak disimpan; ada {count} masalah yang perlu diperbaiki:",
     ),
     "storage_failed": (
-        "The profile's database could not be read or written ({detail}).",
-        "Basis data profil tidak dapat dibaca atau ditulis ({detail}).",
+        "The profile's database could not be read or written.",
+        "Basis data profil tidak dapat dibaca atau ditulis.",
     ),
     "corrupt_data": (
         "Part of the profile's data failed its integrity check and was not used.",

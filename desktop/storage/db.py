@@ -13,7 +13,12 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.orm import sessionmaker
 
-from desktop.storage.errors import StorageError
+from desktop.storage.errors import (
+    DatabaseError,
+    DiskFullError,
+    ProfileBusyError,
+    StorageError,
+)
 
 DB_NAME = "simpul.db"
 
@@ -85,3 +90,16 @@ def upgrade(engine: sa.Engine) -> None:
     with engine.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
+
+
+def translate_error(exc: sa.exc.DBAPIError) -> StorageError:
+    """Turn a driver error into the typed error the user sees (SQLite result codes, by text).
+
+    SQLITE_FULL ("database or disk is full") leaves the transaction rolled back: nothing is lost.
+    """
+    text = str(getattr(exc, "orig", exc)).lower()
+    if "full" in text:
+        return DiskFullError()
+    if "locked" in text or "busy" in text:
+        return ProfileBusyError()
+    return DatabaseError(message=type(getattr(exc, "orig", exc)).__name__)

@@ -128,3 +128,17 @@ class InvalidUserNameError(StorageUserError):
 
     default_code = "invalid_user_name"
     default_message = "The user name is not valid."
+
+
+class ProfileBusyError(StorageUserError):
+    """Another program (a second window, the CLI) holds the profile's database for too long."""
+
+    default_code = "profile_busy"
+    default_message = "The profile is busy in another program."
+
+
+class DatabaseError(StorageUserError):
+    """The profile's database could not be read or written (damaged file, I/O error)."""
+
+    default_code = "storage_failed"
+    default_message = "The profile's database could not be read or written."

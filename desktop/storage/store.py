@@ -41,7 +41,7 @@ from simpul.changes import (
 )
 from simpul.errors import UserError
 from simpul.records.derived import device_tag, make_record_code
-from simpul.records.paths import assign_item_ids, flatten, unflatten
+from simpul.records.paths import MalformedDocumentError, assign_item_ids, flatten, unflatten
 from simpul.records.validation import Problem, validate
 from simpul.records.wilayah import load_regions
 
@@ -270,7 +270,11 @@ class Store:
         self.profile_dir = profile_dir
         self.vault = vault
         self._engine = db.create_engine(profile_dir)
-        db.upgrade(self._engine)
+        try:
+            db.upgrade(self._engine)
+        except sa.exc.DBAPIError as exc:
+            self._engine.dispose()
+            raise db.translate_error(exc) from exc
         self._sessions: sessionmaker[Session] = db.make_sessions(self._engine)
         self._changes = Sealer(vault.subkey("db/changes"))
         self._records = Sealer(vault.subkey("db/records"))
@@ -369,7 +373,7 @@ class Store:
         self.device_id = uuid.uuid4().hex[:16]
         self.village = village
         profile = {"village": village, "created": _now_utc().isoformat(timespec="seconds")}
-        with self._sessions.begin() as session:
+        with self._write() as session:
             session.add(Meta(key="device_id", value=self.device_id))
             session.add(Meta(key="acked_counter", value="0"))
             session.add(SealedMeta(key="profile", sealed=self._seal_meta("profile", profile)))
@@ -381,17 +385,29 @@ class Store:
         try:
             with self._sessions.begin() as session:
                 yield session
+        except sa.exc.DBAPIError as exc:
+            self._pending.clear()
+            raise db.translate_error(exc) from exc
         except BaseException:
             self._pending.clear()
             raise
         self._ws.update(self._pending)
         self._pending.clear()
 
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        """A read-only session, with driver errors turned into typed storage errors."""
+        try:
+            with self._sessions() as session:
+                yield session
+        except sa.exc.DBAPIError as exc:
+            raise db.translate_error(exc) from exc
+
     def _seal_meta(self, key: str, value: object) -> bytes:
         return self._meta.seal(_dumps(value), ad=f"meta|{key}".encode())
 
     def _load(self) -> None:
-        with self._sessions() as session:
+        with self._read() as session:
             device = session.get(Meta, "device_id")
             sealed = session.get(SealedMeta, "profile")
             if device is None or sealed is None:
@@ -447,14 +463,14 @@ class Store:
     def read(self, ref: str) -> RecordView:
         """The record a person opens to look at; the view is written to the audit log."""
         view = self.get(ref)
-        with self._sessions.begin() as session:
+        with self._write() as session:
             self._add_audit(session, "view", view.record_id)
         return view
 
     def history(self, ref: str) -> list[HistoryEntry]:
         """Every change of a record, oldest first (the record's history screen)."""
         view = self.get(ref)
-        with self._sessions() as session:
+        with self._read() as session:
             changes = self._load_changes(session, view.record_id)
         changes.sort(key=lambda c: (c.hlc, c.id))
         return [HistoryEntry(c.id, c.hlc, c.author, c.edits) for c in changes]
@@ -462,7 +478,7 @@ class Store:
     def heads(self, ref: str, path: str) -> list[tuple[ChangeId, Any]]:
         """The competing values of a field (one unless it needs review), winner first."""
         view = self.get(ref)
-        with self._sessions() as session:
+        with self._read() as session:
             state = self._replay(session, view.record_id)
         if state is None:
             return []
@@ -470,7 +486,7 @@ class Store:
 
     def audit_log(self) -> list[AuditEntry]:
         """The local audit log, oldest first."""
-        with self._sessions() as session:
+        with self._read() as session:
             rows = session.execute(
                 sa.select(AuditRow.entry_id, AuditRow.sealed).order_by(AuditRow.seq)
             ).all()
@@ -491,7 +507,7 @@ class Store:
     def status(self) -> StoreStatus:
         """Counts for the status screen and ``simpul status``."""
         views = [e.view for e in self._ws.values()]
-        with self._sessions() as session:
+        with self._read() as session:
             total = session.scalar(sa.select(sa.func.count()).select_from(ChangeRow)) or 0
             own = session.scalar(
                 sa.select(sa.func.max(ChangeRow.counter)).where(
@@ -567,7 +583,14 @@ class Store:
             raise UnknownRecordError(record_id)
         if existing is not None and existing.view.kind != kind:
             raise UnknownKindError(kind)
-        body = assign_item_ids({k: v for k, v in doc.items() if k not in _STORE_KEYS})
+        raw = {k: v for k, v in doc.items() if k not in _STORE_KEYS}
+        try:
+            body = assign_item_ids(raw)
+        except MalformedDocumentError:
+            problems = validate({**raw, "kind": kind}, today=today)
+            if problems:
+                raise ValidationFailedError(problems) from None
+            raise
         body.setdefault("village", self.village)
         problems = validate({**body, "kind": kind}, today=today)
         if problems:
@@ -651,7 +674,7 @@ class Store:
 
     def changes_since(self, seq: int = 0) -> Iterator[tuple[int, Change]]:
         """Every stored change with local arrival order above ``seq`` (for the outbox)."""
-        with self._sessions() as session:
+        with self._read() as session:
             rows = session.execute(
                 sa.select(
                     ChangeRow.seq,
@@ -846,5 +869,5 @@ class Store:
 
     def audit_action(self, action: str, record_id: str | None = None, *, detail: str = "") -> None:
         """Record an action taken outside the store (export, print) in the audit log."""
-        with self._sessions.begin() as session:
+        with self._write() as session:
             self._add_audit(session, action, record_id, detail=detail)

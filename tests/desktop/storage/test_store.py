@@ -230,3 +230,58 @@ def test_a_sealed_row_moved_to_another_record_fails_to_open(tmp_path: Path) -> N
 def test_pending_changes_count_local_saves(store: Store) -> None:
     store.save_many(generate_cases(3, seed=4, village=VILLAGE))
     assert store.status().pending_changes == 3
+
+
+def test_a_full_disk_refuses_the_save_calmly_and_loses_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.storage import db
+    from desktop.storage.errors import DiskFullError
+
+    path = tmp_path / "p"
+    store = make_store(path)
+    store.save_many(generate_cases(5, seed=5, village=VILLAGE))
+    before = {v.record_id: v.doc for v in store.records()}
+    store.close()
+    con = sqlite3.connect(path / "simpul.db")
+    pages = con.execute("PRAGMA page_count").fetchone()[0]
+    con.close()
+    # SQLite reports SQLITE_FULL exactly as for a full disk once max_page_count is reached
+    monkeypatch.setattr(db, "_PRAGMAS", (*db._PRAGMAS, f"PRAGMA max_page_count={pages + 1}"))
+    full = Store.open(path, passphrase=PASS)
+    with pytest.raises(DiskFullError):
+        full.save_many(generate_cases(100, seed=6, village=VILLAGE))
+    assert {v.record_id: v.doc for v in full.records()} == before  # the working set is unchanged
+    full.close()
+    monkeypatch.undo()
+    again = Store.open(path, passphrase=PASS)
+    try:
+        assert {v.record_id: v.doc for v in again.records()} == before
+        again.save(a_case(7))
+        assert again.status().cases == 6
+    finally:
+        again.close()
+
+
+def test_a_profile_held_by_another_program_is_reported_as_busy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.storage import db
+    from desktop.storage.errors import ProfileBusyError
+
+    path = tmp_path / "p"
+    store = make_store(path)
+    monkeypatch.setattr(db, "_PRAGMAS", (*db._PRAGMAS, "PRAGMA busy_timeout=50"))
+    store.close()
+    store = Store.open(path, passphrase=PASS)
+    other = sqlite3.connect(path / "simpul.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(ProfileBusyError):
+            store.save(a_case())
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    store.save(a_case())
+    assert store.status().cases == 1
+    store.close()
