@@ -484,6 +484,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         _fail(lang, "storage_failed", {"detail": str(exc)}, "", EXIT_ERROR)
     except KeyboardInterrupt:
         _fail(lang, "interrupted", {}, "", 130)
+    except BrokenPipeError:
+        # the reader of our output went away (``simpul record list | head``): not an error to
+        # report; silence the interpreter's own flush on exit (Python docs, "Note on SIGPIPE").
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise SystemExit(141) from None
     except OSError as exc:
         _fail(lang, "write_failed", {"detail": exc.strerror or str(exc)}, "", EXIT_ERROR)
 
