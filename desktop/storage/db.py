@@ -17,10 +17,12 @@ from desktop.storage.errors import (
     DatabaseError,
     DiskFullError,
     ProfileBusyError,
+    ProfileNewerError,
     StorageError,
 )
 
 DB_NAME = "simpul.db"
+WRITE_OPTION = "simpul_write"
 
 # Pragmas, see https://sqlite.org/pragma.html:
 # - WAL + synchronous=FULL: a commit that returned survives power loss (WAL is synced on commit).
@@ -47,9 +49,13 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
 
 
 def _on_begin(conn: sa.Connection) -> None:
-    # IMMEDIATE takes the write lock at the start, so two processes on one profile (the app and
-    # the CLI) wait for each other instead of failing half-way with "database is locked".
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # A write transaction takes the write lock at the start (IMMEDIATE), so two processes on
+    # one profile (the app and the CLI) wait for each other instead of failing half-way with
+    # "database is locked"; reads begin deferred and never wait for the lock.
+    if conn.get_execution_options().get(WRITE_OPTION):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
 
 
 def create_engine(profile_dir: Path) -> sa.Engine:
@@ -60,9 +66,13 @@ def create_engine(profile_dir: Path) -> sa.Engine:
     return engine
 
 
-def make_sessions(engine: sa.Engine) -> sessionmaker[Any]:
-    """Session factory; a session's scope is one user action (``with sessions.begin() as s:``)."""
-    return sessionmaker(engine, expire_on_commit=False)
+def make_sessions(engine: sa.Engine, *, write: bool = False) -> sessionmaker[Any]:
+    """Session factory; a session's scope is one user action (``with sessions.begin() as s:``).
+
+    ``write=True`` gives sessions whose transactions begin IMMEDIATE (they will write).
+    """
+    bind = engine.execution_options(**{WRITE_OPTION: True}) if write else engine
+    return sessionmaker(bind, expire_on_commit=False)
 
 
 def _alembic_config() -> Config:
@@ -86,8 +96,13 @@ def upgrade(engine: sa.Engine) -> None:
         current = MigrationContext.configure(conn).get_current_revision()
     if current == head:
         return
+    known = {
+        rev.revision for rev in ScriptDirectory.from_config(_alembic_config()).walk_revisions()
+    }
+    if current is not None and current not in known:
+        raise ProfileNewerError()
     config = _alembic_config()
-    with engine.begin() as conn:
+    with engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
 

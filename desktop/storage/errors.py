@@ -142,3 +142,10 @@ class DatabaseError(StorageUserError):
 
     default_code = "storage_failed"
     default_message = "The profile's database could not be read or written."
+
+
+class ProfileNewerError(StorageUserError):
+    """The database was migrated by a newer Simpul than this one; opening it could damage it."""
+
+    default_code = "profile_newer"
+    default_message = "The profile was written by a newer version of Simpul."

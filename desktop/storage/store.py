@@ -13,7 +13,7 @@ import json
 import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cached_property
@@ -28,10 +28,11 @@ from desktop.storage import db
 from desktop.storage.errors import StorageError, VaultExistsError, VaultMissingError
 from desktop.storage.models import AuditRow, ChangeRow, Meta, RecordRow, SealedMeta
 from desktop.storage.profile import VAULT_NAME
-from desktop.storage.sealing import Sealer
+from desktop.storage.sealing import CorruptDataError, LockedSealer, Sealer
 from desktop.storage.vault import KdfCost, UnlockedVault, Vault, check_passphrase_strength
 from simpul.changes import (
     Change,
+    ChangeError,
     ChangeId,
     FieldEdit,
     Hlc,
@@ -49,7 +50,8 @@ KINDS = ("case", "outreach")
 Kind = Literal["case", "outreach"]
 ITEM_LISTS = ("victims", "perpetrators", "services", "referrals")
 # Keys of a document that the store owns; a caller's values for them are ignored.
-_STORE_KEYS = ("id", "kind", "code")
+_STORE_KEYS = ("id", "kind", "code", "_base")
+_LOADED = "\x00loaded"  # marks a code batch as initialised from the database
 _SEARCH_TEXT_FIELDS = ("code", "narrative", "title")
 _SEARCH_ITEM_FIELDS = ("name", "nik")
 
@@ -82,6 +84,20 @@ class UnknownRecordError(UserError, StorageError):
         super().__init__("unknown_record", f"no record {ref}", ref=ref)
 
 
+class RecordDeletedError(UserError, StorageError):
+    """The record was deleted; it cannot be edited (its history stays until a purge)."""
+
+    def __init__(self, ref: str) -> None:
+        super().__init__("record_deleted", f"record {ref} is deleted", ref=ref)
+
+
+class ChangeRejectedError(UserError, StorageError):
+    """A change from elsewhere (sync, bundle) is malformed or contradicts one already held."""
+
+    def __init__(self, reason: str, **params: object) -> None:
+        super().__init__("change_rejected", f"change rejected: {reason}", reason=reason, **params)
+
+
 class UnknownKindError(UserError, StorageError):
     """The record kind is neither ``case`` nor ``outreach``."""
 
@@ -106,12 +122,18 @@ class RecordView:
     created: Hlc
     updated: Hlc
     changes: int
+    base: tuple[str, ...]
     _load_doc: Callable[[], dict[str, Any]] = field(repr=False)
 
     @cached_property
     def doc(self) -> dict[str, Any]:
         """The merged document (see docs/record-format.md)."""
         return self._load_doc()
+
+    @property
+    def base_ids(self) -> frozenset[ChangeId]:
+        """The changes this view shows: a save made from it edits *this* version."""
+        return frozenset(ChangeId.parse(text) for text in self.base)
 
     @property
     def needs_review(self) -> bool:
@@ -186,6 +208,7 @@ class _Draft:
     record_id: str
     existing: RecordView | None
     body: dict[str, Any]
+    base: frozenset[ChangeId]
 
 
 @dataclass
@@ -228,6 +251,40 @@ def _search_text(code: str, doc: Mapping[str, Any]) -> str:
     if isinstance(reporter, dict) and reporter.get("name"):
         parts.append(str(reporter["name"]))
     return "\n".join(parts).casefold()
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        return str(uuid.UUID(text)) == text
+    except ValueError:
+        return False
+
+
+def _visible_conflicts(state: RecordState) -> list[str]:
+    """Conflicting fields a person can see and settle.
+
+    A field of a removed victim (or other list item) that was edited elsewhere at the same
+    time stays in the history, but is not flagged: the item is gone from every screen.
+    """
+    deleted_items = {
+        path[: -len("/_deleted")]
+        for path in state.paths()
+        if path.endswith("/_deleted") and state.value(path) is True
+    }
+    return [
+        p for p in state.conflicts() if not any(p.startswith(item + "/") for item in deleted_items)
+    ]
+
+
+def _restrict_permissions(profile_dir: Path) -> None:
+    """Only the laptop user may read the profile (POSIX; Windows keeps per-user ACLs)."""
+    if os.name != "posix":
+        return
+    with suppress(OSError):
+        profile_dir.chmod(0o700)
+    for name in (db.DB_NAME, f"{db.DB_NAME}-wal", f"{db.DB_NAME}-shm", VAULT_NAME):
+        with suppress(OSError):
+            (profile_dir / name).chmod(0o600)
 
 
 def _summarize(kind: str, doc: Mapping[str, Any]) -> dict[str, Any]:
@@ -276,6 +333,8 @@ class Store:
             self._engine.dispose()
             raise db.translate_error(exc) from exc
         self._sessions: sessionmaker[Session] = db.make_sessions(self._engine)
+        self._write_sessions: sessionmaker[Session] = db.make_sessions(self._engine, write=True)
+        _restrict_permissions(profile_dir)
         self._changes = Sealer(vault.subkey("db/changes"))
         self._records = Sealer(vault.subkey("db/records"))
         self._audit = Sealer(vault.subkey("db/audit"))
@@ -288,6 +347,9 @@ class Store:
         self.device_id = ""
         self.village = ""
         self._clock = HybridClock()
+        self._closed = False
+        # record ids whose rows and changes failed their integrity check at open
+        self.unreadable: list[str] = []
 
     # ----------------------------------------------------------------- life cycle
 
@@ -358,8 +420,17 @@ class Store:
         return store
 
     def close(self) -> None:
-        """Lock: drop the working set and the key, release the database."""
+        """Lock: drop the working set and every key, release the database.
+
+        Views handed out before keep only what the caller already read; their ``doc`` can no
+        longer be decrypted.
+        """
+        self._closed = True
         self._ws.clear()
+        self._pending.clear()
+        self._code_seq.clear()
+        locked = LockedSealer()
+        self._changes = self._records = self._audit = self._meta = locked
         self.vault.lock()
         self._engine.dispose()
 
@@ -383,7 +454,7 @@ class Store:
         """One write transaction; the working set takes its entries only after the commit."""
         self._pending.clear()
         try:
-            with self._sessions.begin() as session:
+            with self._write_sessions.begin() as session:
                 yield session
         except sa.exc.DBAPIError as exc:
             self._pending.clear()
@@ -419,11 +490,32 @@ class Store:
                 sa.select(RecordRow.record_id, RecordRow.sealed, RecordRow.sealed_doc)
             ).all()
         latest = Hlc(0, 0)
+        damaged: list[str] = []
         for record_id, blob, doc_blob in rows:
-            entry = self._entry_from_blobs(record_id, blob, doc_blob)
+            try:
+                entry = self._entry_from_blobs(record_id, blob, doc_blob)
+            except (CorruptDataError, ValueError, KeyError, TypeError):
+                damaged.append(record_id)
+                continue
             self._ws[record_id] = entry
             latest = max(latest, entry.view.updated)
         self._clock = HybridClock(last=latest if latest.wall else None)
+        if damaged:
+            self._rebuild(damaged)
+
+    def _rebuild(self, record_ids: list[str]) -> None:
+        """Re-materialize damaged record rows from their changes (the rows are derived data)."""
+        with self._write() as session:
+            for record_id in record_ids:
+                try:
+                    state = self._replay(session, record_id)
+                except (CorruptDataError, ChangeError, ValueError):
+                    state = None
+                if state is None:
+                    self.unreadable.append(record_id)
+                    continue
+                self._materialize(session, state, previous=None)
+                self._add_audit(session, "rebuild", record_id)
 
     # ----------------------------------------------------------------- reading
 
@@ -538,6 +630,7 @@ class Store:
         kind: str | None = None,
         resolve: Iterable[str] = (),
         today: date | None = None,
+        base: RecordView | None = None,
     ) -> SaveResult:
         """Validate a document and save it as one change (a new record when it has no ``id``).
 
@@ -545,10 +638,18 @@ class Store:
         fields flagged *needs review* that this save settles (their new value supersedes every
         competing value). Nothing is written when validation fails.
 
+        An edit is made *from* a version: ``base`` (the view the form was filled from), else
+        the document's ``_base`` (change ids, as ``record show --json`` prints them), else the
+        version held now. Only the fields that differ from that version are written, each
+        superseding the values that version showed, so a change that arrived by sync while
+        the form was open is kept, and a field both changed is flagged *needs review*.
+
         Raises:
             ValidationFailedError: with every problem found.
             UnknownRecordError: ``doc["id"]`` names a record this profile does not hold.
         """
+        if base is not None:
+            doc = {**doc, "_base": list(base.base)}
         return self.save_many([doc], kind=kind, resolve=resolve, today=today)[0]
 
     def save_many(
@@ -570,7 +671,8 @@ class Store:
         with self._write() as session:
             for draft in drafts:
                 results.append(self._save_in(session, draft, resolve, codes))
-        self._code_seq.update(codes)
+            if codes:
+                self._store_code_seq(session, codes)
         return results
 
     def _prepare(self, doc: Mapping[str, Any], kind: str | None, today: date | None) -> _Draft:
@@ -583,6 +685,14 @@ class Store:
             raise UnknownRecordError(record_id)
         if existing is not None and existing.view.kind != kind:
             raise UnknownKindError(kind)
+        if existing is not None and existing.view.deleted:
+            raise RecordDeletedError(existing.view.code)
+        base = existing.view.base_ids if existing is not None else frozenset()
+        if existing is not None and doc.get("_base") is not None:
+            try:
+                base = frozenset(ChangeId.parse(str(text)) for text in doc["_base"])
+            except (ChangeError, TypeError, ValueError) as exc:
+                raise ChangeRejectedError("bad_base") from exc
         raw = {k: v for k, v in doc.items() if k not in _STORE_KEYS}
         try:
             body = assign_item_ids(raw)
@@ -596,19 +706,39 @@ class Store:
         if problems:
             raise ValidationFailedError(problems)
         return _Draft(
-            kind, record_id or str(uuid.uuid4()), existing.view if existing else None, body
+            kind, record_id or str(uuid.uuid4()), existing.view if existing else None, body, base
         )
 
     def _save_in(
         self, session: Session, draft: _Draft, resolve: tuple[str, ...], codes: dict[str, int]
     ) -> SaveResult:
         existing = draft.existing
-        code = existing.code if existing else self._next_code(draft.kind, draft.body, codes)
+        code = (
+            existing.code if existing else self._next_code(session, draft.kind, draft.body, codes)
+        )
         desired = flatten({**draft.body, "code": code})
-        state = None if existing is None else self._replay(session, draft.record_id)
-        if state is not None:
-            self._keep_tombstones(state, draft.body, desired)
-        edits = diff_edits(state, desired, resolve=resolve)
+        state: RecordState | None = None
+        edits: tuple[FieldEdit, ...] = ()
+        if existing is None:
+            edits = diff_edits(None, desired)
+        else:
+            changes = self._load_changes(session, draft.record_id)
+            state = self._state_of(draft.record_id, draft.kind, changes)
+            if state.deleted:
+                raise RecordDeletedError(existing.code)
+            seen = [c for c in changes if c.id in draft.base]
+            base_state = (
+                state
+                if len(seen) == len(changes)
+                else self._state_of(draft.record_id, draft.kind, seen)
+            )
+            self._keep_tombstones(base_state, draft.body, desired)
+            by_path = {e.path: e for e in diff_edits(base_state, desired)}
+            for path in resolve:
+                # settling a conflict supersedes every value held now, not only those seen
+                heads = frozenset(h.change_id for h in state.heads(path))
+                by_path[path] = FieldEdit(path, desired.get(path), heads)
+            edits = tuple(by_path[p] for p in sorted(by_path))
         if not edits:
             assert existing is not None
             return SaveResult(existing, None, False)
@@ -624,6 +754,8 @@ class Store:
     def delete(self, ref: str) -> RecordView:
         """Mark a record deleted (a tombstone change); its history stays until a purge."""
         view = self.get(ref)
+        if view.deleted:
+            return view
         with self._write() as session:
             state = self._replay(session, view.record_id)
             assert state is not None
@@ -643,30 +775,34 @@ class Store:
         by_record: dict[str, list[Change]] = {}
         for change in changes:
             if change.kind not in KINDS:
-                raise UnknownKindError(change.kind)
+                raise ChangeRejectedError("unknown_kind", change=str(change.id))
+            if not _is_uuid(change.record_id):
+                raise ChangeRejectedError("bad_record_id", change=str(change.id))
             by_record.setdefault(change.record_id, []).append(change)
         new = 0
-        self._code_seq.clear()  # records from elsewhere may carry codes of this prefix
         with self._write() as session:
             for record_id, group in by_record.items():
-                held = {
-                    (d, c)
-                    for d, c in session.execute(
-                        sa.select(ChangeRow.device_id, ChangeRow.counter).where(
-                            ChangeRow.record_id == record_id
-                        )
-                    )
-                }
-                fresh = [c for c in group if (c.id.device, c.id.counter) not in held]
-                unique = {c.id: c for c in fresh}
+                held = {c.id: c for c in self._load_changes(session, record_id)}
+                unique: dict[ChangeId, Change] = {}
+                for change in group:
+                    # one id, one content: a second, different change under a known id is
+                    # equivocation (or a restored device reusing counters) and is refused
+                    known = held.get(change.id) or unique.get(change.id)
+                    if known is not None:
+                        if _dumps(known.to_json()) != _dumps(change.to_json()):
+                            raise ChangeRejectedError(
+                                "conflicting_duplicate", change=str(change.id)
+                            )
+                        continue
+                    unique[change.id] = change
                 if not unique:
                     continue
+                self._check_foreign(session, record_id, list(held.values()), list(unique.values()))
                 for change in unique.values():
                     self._write_change(session, change)
                     self._clock.observe(change.hlc)
                 new += len(unique)
-                state = self._replay(session, record_id)
-                assert state is not None
+                state = self._state_of(record_id, group[0].kind, [*held.values(), *unique.values()])
                 previous = self._ws.get(record_id)
                 self._materialize(session, state, previous=previous.view if previous else None)
                 self._add_audit(session, source, record_id, detail=str(len(unique)))
@@ -691,11 +827,14 @@ class Store:
 
     # ----------------------------------------------------------------- internals
 
-    def _next_code(self, kind: str, body: Mapping[str, Any], batch: dict[str, int]) -> str:
+    def _next_code(
+        self, session: Session, kind: str, body: Mapping[str, Any], batch: dict[str, int]
+    ) -> str:
         """The next pseudonymous code for this device, kind, village and year.
 
-        ``batch`` remembers codes handed out in the current transaction (not yet in the
-        working set).
+        The highest sequence per prefix is kept sealed in the database and read inside the
+        write transaction, so the app and the CLI on one profile never hand out one code
+        twice. ``batch`` holds what this transaction handed out so far.
         """
         key = "reported_on" if kind == "case" else "held_on"
         year = int(str(body.get(key))[:4])
@@ -704,6 +843,9 @@ class Store:
         prefix = make_record_code(
             kind_, village_code=self.village, year=year, device_tag=tag, sequence=1
         )[:-4]
+        if not batch:
+            batch.update(self._stored_code_seq(session))
+            batch[_LOADED] = 1
         if prefix not in batch:
             if prefix not in self._code_seq:
                 used = [
@@ -713,10 +855,23 @@ class Store:
                 ]
                 self._code_seq[prefix] = max(used, default=0)
             batch[prefix] = self._code_seq[prefix]
-        batch[prefix] += 1
+        batch[prefix] = max(batch[prefix], self._code_seq.get(prefix, 0)) + 1
         return make_record_code(
             kind_, village_code=self.village, year=year, device_tag=tag, sequence=batch[prefix]
         )
+
+    def _stored_code_seq(self, session: Session) -> dict[str, int]:
+        row = session.get(SealedMeta, "code_seq")
+        if row is None:
+            return {}
+        data = json.loads(self._meta.open(row.sealed, ad=b"meta|code_seq"))
+        return {str(k): int(v) for k, v in data.items()}
+
+    def _store_code_seq(self, session: Session, batch: dict[str, int]) -> None:
+        seqs = {k: v for k, v in batch.items() if k != _LOADED}
+        for prefix, value in seqs.items():
+            self._code_seq[prefix] = max(self._code_seq.get(prefix, 0), value)
+        session.merge(SealedMeta(key="code_seq", sealed=self._seal_meta("code_seq", seqs)))
 
     @staticmethod
     def _keep_tombstones(
@@ -780,10 +935,32 @@ class Store:
         changes = self._load_changes(session, record_id)
         if not changes:
             return None
-        state = RecordState(record_id, changes[0].kind)
+        return self._state_of(record_id, changes[0].kind, changes)
+
+    @staticmethod
+    def _state_of(record_id: str, kind: str, changes: Iterable[Change]) -> RecordState:
+        state = RecordState(record_id, kind)
         for change in changes:
-            state.apply(change)
+            try:
+                state.apply(change)
+            except ChangeError as exc:
+                raise ChangeRejectedError("wrong_record", change=str(change.id)) from exc
         return state
+
+    def _check_foreign(
+        self, session: Session, record_id: str, held: list[Change], new: list[Change]
+    ) -> None:
+        """Refuse changes from elsewhere that could hijack a record.
+
+        The pseudonymous code is set once, by the device that created the record.
+        """
+        has_code = any(e.path == "code" for c in held for e in c.edits)
+        for change in new:
+            if any(e.path == "code" for e in change.edits) and has_code:
+                raise ChangeRejectedError("code_rewritten", change=str(change.id))
+        row = session.get(RecordRow, record_id)
+        if row is not None and row.kind != new[0].kind:
+            raise ChangeRejectedError("kind_mismatch", change=str(new[0].id))
 
     def _materialize(
         self, session: Session, state: RecordState, *, previous: RecordView | None
@@ -798,22 +975,26 @@ class Store:
         created = previous.created if previous is not None else min(hlcs, default=Hlc(0, 0))
         summary = _summarize(state.kind, doc)
         search = _search_text(code, doc)
+        conflicts = _visible_conflicts(state)
+        base = sorted(str(c) for c in state.change_ids)
         meta = {
             "kind": state.kind,
             "code": code,
             "summary": summary,
             "search": search,
-            "conflicts": state.conflicts(),
+            "conflicts": conflicts,
+            "base": base,
             "created": created.encode(),
             "updated": updated.encode(),
             "changes": len(state.change_ids),
         }
         record_id = state.record_id
+        doc_blob = self._records.seal(_dumps(doc), ad=_record_doc_ad(record_id))
         values = {
             "record_id": record_id,
             "kind": state.kind,
             "sealed": self._records.seal(_dumps(meta), ad=_record_ad(record_id)),
-            "sealed_doc": self._records.seal(_dumps(doc), ad=_record_doc_ad(record_id)),
+            "sealed_doc": doc_blob,
         }
         session.execute(_UPSERT_RECORD, values)
         view = RecordView(
@@ -821,24 +1002,18 @@ class Store:
             kind=state.kind,
             code=code,
             summary=summary,
-            conflicts=tuple(state.conflicts()),
+            conflicts=tuple(conflicts),
             created=created,
             updated=updated,
             changes=len(state.change_ids),
-            _load_doc=lambda: doc,
+            base=tuple(base),
+            _load_doc=lambda: self._open_doc(record_id, doc_blob),
         )
         self._pending[record_id] = _Entry(view, search)
         return view
 
     def _entry_from_blobs(self, record_id: str, blob: bytes, doc_blob: bytes) -> _Entry:
         data = json.loads(self._records.open(blob, ad=_record_ad(record_id)))
-        records = self._records
-
-        def load_doc() -> dict[str, Any]:
-            loaded: dict[str, Any] = json.loads(
-                records.open(doc_blob, ad=_record_doc_ad(record_id))
-            )
-            return loaded
 
         view = RecordView(
             record_id=record_id,
@@ -849,9 +1024,14 @@ class Store:
             created=Hlc.decode(data["created"]),
             updated=Hlc.decode(data["updated"]),
             changes=int(data["changes"]),
-            _load_doc=load_doc,
+            base=tuple(data["base"]),
+            _load_doc=lambda: self._open_doc(record_id, doc_blob),
         )
         return _Entry(view, data["search"])
+
+    def _open_doc(self, record_id: str, blob: bytes) -> dict[str, Any]:
+        loaded: dict[str, Any] = json.loads(self._records.open(blob, ad=_record_doc_ad(record_id)))
+        return loaded
 
     def _add_audit(
         self, session: Session, action: str, record_id: str | None, *, detail: str = ""

@@ -210,21 +210,51 @@ def test_audit_log_records_create_edit_view_and_delete(store: Store) -> None:
         store.get("PML-000000-2026-XX-0001")
 
 
-def test_a_sealed_row_moved_to_another_record_fails_to_open(tmp_path: Path) -> None:
+def test_a_damaged_record_row_is_rebuilt_from_its_changes(tmp_path: Path) -> None:
     path = tmp_path / "p"
     store = make_store(path)
     first = store.save(a_case(1)).record
     second = store.save(a_case(2)).record
+    second_doc = second.doc
     store.close()
     con = sqlite3.connect(path / "simpul.db")
     blob = con.execute(
         "select sealed from records where record_id=?", (first.record_id,)
-    ).fetchone()[0]
-    con.execute("update records set sealed=? where record_id=?", (blob, second.record_id))
+    ).fetchone()
+    # a row copied onto another record does not open there (AD binds it to its record id)
+    con.execute("update records set sealed=? where record_id=?", (blob[0], second.record_id))
     con.commit()
     con.close()
-    with pytest.raises(CorruptDataError):
-        Store.open(path, passphrase=PASS)
+    reopened = Store.open(path, passphrase=PASS)
+    try:
+        assert reopened.get(second.record_id).doc == second_doc
+        assert reopened.get(second.record_id).code == second.code
+        assert reopened.unreadable == []
+        assert ("rebuild", second.record_id) in [
+            (e.action, e.record_id) for e in reopened.audit_log()
+        ]
+    finally:
+        reopened.close()
+
+
+def test_a_change_row_moved_to_another_change_fails_to_open(tmp_path: Path) -> None:
+    path = tmp_path / "p"
+    store = make_store(path)
+    rec = store.save(a_case(1)).record
+    doc = {**rec.doc, "id": rec.record_id, "kind": "case", "narrative": "Diperbarui."}
+    store.save(doc)
+    store.close()
+    con = sqlite3.connect(path / "simpul.db")
+    rows = con.execute("select seq, sealed from changes order by seq").fetchall()
+    con.execute("update changes set sealed=? where seq=?", (rows[0][1], rows[1][0]))
+    con.commit()
+    con.close()
+    reopened = Store.open(path, passphrase=PASS)
+    try:
+        with pytest.raises(CorruptDataError):
+            reopened.history(rec.record_id)
+    finally:
+        reopened.close()
 
 
 def test_pending_changes_count_local_saves(store: Store) -> None:
@@ -285,3 +315,140 @@ def test_a_profile_held_by_another_program_is_reported_as_busy(
     store.save(a_case())
     assert store.status().cases == 1
     store.close()
+
+
+def test_a_form_saved_after_a_sync_keeps_what_the_sync_brought(tmp_path: Path) -> None:
+    a = make_store(tmp_path / "a")
+    b = make_store(tmp_path / "b", user="bidan")
+    try:
+        doc = a_case()
+        doc["status"] = "dicatat"
+        doc["legal_status"] = "lapor_polisi"
+        rec = a.save(doc).record
+        b.apply_changes(c for _, c in a.changes_since(0))
+        form = a.get(rec.record_id)  # the focal point opens the case form on laptop a
+        # meanwhile the district changes the legal status, and it arrives by sync
+        remote = {**b.get(rec.record_id).doc, "id": rec.record_id, "kind": "case"}
+        remote["legal_status"] = "p21"
+        b.save(remote)
+        a.apply_changes(c for _, c in b.changes_since(0))
+        # the form, filled from the old version, changes only the narrative
+        edited = {**form.doc, "id": rec.record_id, "kind": "case", "narrative": "Catatan baru."}
+        a.save(edited, base=form)
+        now = a.get(rec.record_id)
+        assert now.doc["legal_status"] == "p21"
+        assert now.doc["narrative"] == "Catatan baru."
+        assert now.conflicts == ()
+        # a form changing a field the district changed meanwhile is a conflict, not an overwrite
+        form2 = a.get(rec.record_id)
+        remote = {**b.get(rec.record_id).doc, "id": rec.record_id, "kind": "case"}
+        b.apply_changes(c for _, c in a.changes_since(0))
+        remote = {**b.get(rec.record_id).doc, "id": rec.record_id, "kind": "case"}
+        b.save(remote | {"legal_status": "sidang"})
+        a.apply_changes(c for _, c in b.changes_since(0))
+        a.save(
+            {**form2.doc, "id": rec.record_id, "kind": "case", "legal_status": "penyidikan"},
+            base=form2,
+        )
+        assert a.get(rec.record_id).conflicts == ("legal_status",)
+        assert {v for _, v in a.heads(rec.record_id, "legal_status")} == {"sidang", "penyidikan"}
+    finally:
+        a.close()
+        b.close()
+
+
+def test_locking_drops_the_keys_and_the_working_set(tmp_path: Path) -> None:
+    from desktop.storage.errors import VaultLockedError
+
+    store = make_store(tmp_path / "p")
+    rec = store.save(a_case()).record
+    view = store.get(rec.record_id)
+    store.close()
+    assert store.records() == []
+    with pytest.raises(VaultLockedError):
+        _ = view.doc
+    with pytest.raises(VaultLockedError):
+        list(store.changes_since(0))
+    with pytest.raises(VaultLockedError):
+        store.audit_log()
+
+
+def test_a_deleted_record_cannot_be_edited_and_deleting_twice_changes_nothing(store: Store) -> None:
+    from desktop.storage.store import RecordDeletedError
+
+    rec = store.save(a_case()).record
+    doc = {**rec.doc, "id": rec.record_id, "kind": "case"}
+    store.delete(rec.record_id)
+    changes = store.status().changes
+    store.delete(rec.record_id)
+    assert store.status().changes == changes
+    with pytest.raises(RecordDeletedError):
+        store.save(doc)
+
+
+def test_two_programs_on_one_profile_never_hand_out_the_same_code(tmp_path: Path) -> None:
+    path = tmp_path / "p"
+    make_store(path).close()
+    app = Store.open(path, passphrase=PASS)
+    cli = Store.open(path, passphrase=PASS)
+    try:
+        doc = a_case()
+        codes = [app.save(doc).record.code, cli.save(doc).record.code, app.save(doc).record.code]
+        assert len(set(codes)) == 3
+    finally:
+        app.close()
+        cli.close()
+
+
+def test_changes_from_elsewhere_are_checked(tmp_path: Path) -> None:
+    import dataclasses
+
+    from desktop.storage.store import ChangeRejectedError
+    from simpul.changes import ChangeId, FieldEdit
+
+    a = make_store(tmp_path / "a")
+    b = make_store(tmp_path / "b")
+    try:
+        a.save(a_case())
+        original = [c for _, c in a.changes_since(0)][0]
+        b.apply_changes([original])
+        bad_id = dataclasses.replace(
+            original, record_id="Siti-Aminah-3327", id=ChangeId("x" * 16, 1)
+        )
+        with pytest.raises(ChangeRejectedError):
+            b.apply_changes([bad_id])
+        rewrite = dataclasses.replace(
+            original,
+            id=ChangeId("e" * 16, 1),
+            edits=(FieldEdit("code", "PML-000000-2026-XX-0001", frozenset({original.id})),),
+        )
+        with pytest.raises(ChangeRejectedError):
+            b.apply_changes([rewrite])
+        twin = dataclasses.replace(original, edits=(FieldEdit("narrative", "lain", frozenset()),))
+        with pytest.raises(ChangeRejectedError):
+            b.apply_changes([twin])
+        assert b.status().changes == 1
+    finally:
+        a.close()
+        b.close()
+
+
+def test_sealed_blobs_do_not_reveal_which_value_a_field_took(store: Store) -> None:
+    rec = store.save(a_case()).record
+    for status in ("dirujuk", "dalam_penanganan", "ditutup_tidak_terhubung"):
+        store.save(
+            {**store.get(rec.record_id).doc, "id": rec.record_id, "kind": "case", "status": status}
+        )
+    con = sqlite3.connect(store.profile_dir / "simpul.db")
+    sizes = [
+        len(b) for (b,) in con.execute("select sealed from changes order by seq").fetchall()[1:]
+    ]
+    con.close()
+    assert len(set(sizes)) == 1
+
+
+def test_profile_files_are_private_to_the_user(store: Store) -> None:
+    store.save(a_case())
+    assert store.profile_dir.stat().st_mode & 0o777 == 0o700
+    for name in ("simpul.db", "vault.json"):
+        assert (store.profile_dir / name).stat().st_mode & 0o077 == 0
