@@ -100,7 +100,9 @@ def insert_into_dicts(changes: list[Change]) -> object:
     return records
 
 
-def median_seconds(run: Callable[[list[Change]], object], changes: list[Change], repeat: int) -> float:
+def median_seconds(
+    run: Callable[[list[Change]], object], changes: list[Change], repeat: int
+) -> float:
     timings = []
     for _ in range(repeat):
         gc.collect()

@@ -16,7 +16,7 @@ import math
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeAlias
 
 from simpul.changes.clock import Hlc
@@ -31,6 +31,7 @@ __all__ = [
     "ChangeId",
     "FieldEdit",
     "JsonValue",
+    "check_path",
 ]
 
 JsonValue: TypeAlias = None | bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"]
@@ -75,6 +76,9 @@ class ChangeId:
 
     device: str
     counter: int
+    # Merging hashes change ids several times per edit; a hash computed once makes each set or
+    # dict lookup about 3x cheaper than the generated __hash__ (see bench/bench_merge.py).
+    _hash: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         _check_id_text(self.device, "device", allow_colon=False)
@@ -84,6 +88,15 @@ class ChangeId:
             raise ChangeFormatError(
                 f"counter: must be between 1 and {MAX_COUNTER}, got {self.counter}"
             )
+        object.__setattr__(self, "_hash", hash((self.device, self.counter)))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __reduce__(self) -> tuple[type[ChangeId], tuple[str, int]]:
+        # String hashes differ between processes: rebuild (and rehash) instead of restoring
+        # the cached hash from a pickle made elsewhere.
+        return ChangeId, (self.device, self.counter)
 
     def __str__(self) -> str:
         return f"{self.device}:{self.counter}"
@@ -151,7 +164,7 @@ class Change:
         record_id: The record (UUID text) the change belongs to.
         kind: The record kind, e.g. ``"case"`` or ``"outreach"``.
         hlc: Hybrid logical clock timestamp from the saving device.
-        author: Who saved it (opaque account id, never shown outside the district).
+        author: Who saved it: the account on the saving device.
         edits: At least one edit; at most one per path.
     """
 

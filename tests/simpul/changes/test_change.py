@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import pickle
+import subprocess
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -67,8 +71,23 @@ def test_change_ids_order_by_device_then_counter() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "dev-a", "dev-a:", ":5", "dev-a:0", "dev-a:-1", "dev-a:+1", "dev-a:07", "dev-a:1.0",
-     "dev a:1", "x:y:1", "dev-a:5 ", "dev-a:99999999999999999999", 5, None],
+    [
+        "",
+        "dev-a",
+        "dev-a:",
+        ":5",
+        "dev-a:0",
+        "dev-a:-1",
+        "dev-a:+1",
+        "dev-a:07",
+        "dev-a:1.0",
+        "dev a:1",
+        "x:y:1",
+        "dev-a:5 ",
+        "dev-a:99999999999999999999",
+        5,
+        None,
+    ],
 )
 def test_change_id_parse_rejects(text: str) -> None:
     with pytest.raises(ChangeFormatError, match="change id"):
@@ -92,13 +111,37 @@ def test_change_id_rejects(device: str, counter: int, message: str) -> None:
         ChangeId(device, counter)
 
 
+def test_change_id_from_a_pickle_made_in_another_process_hashes_correctly() -> None:
+    script = (
+        "import pickle, sys; from simpul.changes import ChangeId; "
+        "sys.stdout.buffer.write(pickle.dumps(ChangeId('dev-a', 7)))"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    payload = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, check=True, env=env
+    ).stdout
+    restored = pickle.loads(payload)
+    assert restored == ChangeId("dev-a", 7)
+    assert restored in {ChangeId("dev-a", 7)}
+    assert copy.deepcopy(restored) in {ChangeId("dev-a", 7)}
+
+
 # --- FieldEdit / Change construction ------------------------------------------------------
 
 
 @pytest.mark.parametrize(
     "path",
-    ["", "/status", "status/", "victims//name", "victims/../status", "a/b..c", "..", "a\nb",
-     "x" * 513],
+    [
+        "",
+        "/status",
+        "status/",
+        "victims//name",
+        "victims/../status",
+        "a/b..c",
+        "..",
+        "a\nb",
+        "x" * 513,
+    ],
 )
 def test_field_edit_rejects_malformed_paths(path: str) -> None:
     with pytest.raises(ChangeFormatError, match="path"):

@@ -158,8 +158,11 @@ def test_edits_to_different_victims_never_conflict() -> None:
     state = state_of(
         base,
         change("a:2", {"victims/v1/age": 14}, pred={}),
-        change("b:1", {"victims/v2/age": 9, "victims/v2/name": "Ani R."},
-               pred={"victims/v2/name": ["a:1"]}),
+        change(
+            "b:1",
+            {"victims/v2/age": 9, "victims/v2/name": "Ani R."},
+            pred={"victims/v2/name": ["a:1"]},
+        ),
     )
     assert state.conflicts() == []
     assert state.flat() == {
@@ -328,7 +331,11 @@ def test_diff_edits_emits_only_changed_paths_with_all_heads_as_pred() -> None:
         change("a:1", {"status": "dicatat", "narrative": "n", "village": "33.27.08.2012"}),
         change("b:1", {"status": "selesai"}),
     )
-    desired = {"status": "ditangani", "village": "33.27.08.2012", "online": True}
+    desired: dict[str, JsonValue] = {
+        "status": "ditangani",
+        "village": "33.27.08.2012",
+        "online": True,
+    }
     assert diff_edits(state, desired) == (
         FieldEdit("narrative", None, frozenset({cid("a:1")})),
         FieldEdit("online", True, frozenset()),
@@ -360,8 +367,11 @@ def test_diff_then_apply_reaches_the_desired_state() -> None:
         change("a:1", {"status": "dicatat", "victims/v1/name": "Siti", "narrative": "n"}),
         change("b:1", {"status": "selesai"}),
     )
-    desired: dict[str, JsonValue] = {"status": "ditangani", "victims/v1/name": "Siti",
-                                     "victims/v1/age": 12}
+    desired: dict[str, JsonValue] = {
+        "status": "ditangani",
+        "victims/v1/name": "Siti",
+        "victims/v1/age": 12,
+    }
     edits = diff_edits(state, desired, resolve=state.conflicts())
     state.apply(Change(cid("a:2"), RECORD, "case", Hlc(T0, 9), "tester", edits))
     assert state.flat() == desired

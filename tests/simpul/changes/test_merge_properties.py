@@ -161,9 +161,7 @@ def deliver(data: st.DataObject, changes: Sequence[Change]) -> list[Change]:
 def simulate(data: st.DataObject) -> list[Device]:
     """Devices edit and exchange subsets of what they hold, for a random number of steps."""
     offsets = data.draw(
-        st.lists(
-            st.sampled_from([0, 0, -60_000, 90_000, TEN_YEARS_MS]), min_size=2, max_size=4
-        ),
+        st.lists(st.sampled_from([0, 0, -60_000, 90_000, TEN_YEARS_MS]), min_size=2, max_size=4),
         label="clock offsets",
     )
     devices = [Device.create(f"d{index}", offset) for index, offset in enumerate(offsets)]
@@ -205,8 +203,9 @@ def test_any_order_and_duplication_gives_the_same_snapshot_everywhere(
     data: st.DataObject,
 ) -> None:
     devices = simulate(data)
-    everything = sorted({c.id: c for d in devices for c in d.held.values()}.values(),
-                        key=lambda change: change.id)
+    everything = sorted(
+        {c.id: c for d in devices for c in d.held.values()}.values(), key=lambda change: change.id
+    )
     reference = Replica()
     for change in everything:
         reference.apply(change)
