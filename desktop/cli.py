@@ -7,25 +7,40 @@ line in the user's language and exit non-zero; only a bug shows a traceback.
 from __future__ import annotations
 
 import argparse
+import errno
 import getpass
 import json
 import os
 import sys
+import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 from desktop.i18n import current_language, translate
 from desktop.problem_messages import problem_text
-from desktop.storage.errors import StorageError
+from desktop.storage.errors import DiskFullError, StorageError, WriteFailedError
 from desktop.storage.profile import resolve_profile_dir
 from desktop.storage.sealing import CorruptDataError
-from desktop.storage.store import Store, ValidationFailedError
+from desktop.storage.store import RecordView, Store, UnknownRecordError, ValidationFailedError
 from simpul.errors import UserError
 
 EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_USAGE = 2
+
+MAX_INPUT_BYTES = 5 * 1024 * 1024
+"""Largest JSON input accepted: a case with 500 victims and long texts is well under 1 MB."""
+
+MAX_INPUT_DEPTH = 32
+"""Deepest nesting accepted; a record is at most 4 levels deep (perpetrators/<id>/
+relationships/<victim id>). Deeper input would exhaust the stack of recursive code."""
+
+KINDS = ("case", "outreach")
+
+_DISK_FULL = frozenset(e for e in (errno.ENOSPC, getattr(errno, "EDQUOT", None)) if e is not None)
+_NO_PERMISSION = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
+_NOT_A_DIRECTORY = frozenset({errno.ENOTDIR, errno.EEXIST, errno.EISDIR})
 
 
 class CliError(Exception):
@@ -58,6 +73,19 @@ class _Context:
             raise CliError("no_passphrase")
         return getpass.getpass(self.t("prompt_passphrase"))
 
+    def recovery_code(self) -> str:
+        """``--code``, else ``SIMPUL_RECOVERY_CODE``, else a prompt without echo.
+
+        ``--code`` stays for scripts, but a code on the command line shows in ``ps`` and in the
+        shell history; the environment or the prompt does not.
+        """
+        value = self.args.code or os.environ.get("SIMPUL_RECOVERY_CODE")
+        if value:
+            return str(value)
+        if not sys.stdin.isatty():
+            raise CliError("no_recovery_code")
+        return getpass.getpass(self.t("prompt_recovery_code"))
+
     def new_passphrase(self, env: str = "SIMPUL_NEW_PASSPHRASE") -> str:
         value = os.environ.get(env)
         if value:
@@ -79,9 +107,39 @@ def _print_json(value: object) -> None:
     print(json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True))
 
 
+def _read_limited(source: str) -> bytes:
+    """The bytes of a file (or of stdin for ``-``), refusing more than ``MAX_INPUT_BYTES``."""
+    if source == "-":
+        data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+    else:
+        with open(source, "rb") as f:
+            data = f.read(MAX_INPUT_BYTES + 1)
+    if len(data) > MAX_INPUT_BYTES:
+        raise CliError("input_too_large", max_mb=MAX_INPUT_BYTES // (1024 * 1024))
+    return data
+
+
+def _too_deep(value: object) -> bool:
+    """Whether parsed JSON nests deeper than ``MAX_INPUT_DEPTH`` (checked without recursion)."""
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        children: Sequence[object] = ()
+        if isinstance(node, dict):
+            children = list(node.values())
+        elif isinstance(node, list):
+            children = node
+        if children and depth >= MAX_INPUT_DEPTH:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
 def _read_document(source: str) -> dict[str, Any]:
     try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+        raw = _read_limited(source)
+        # utf-8-sig: Notepad on Windows starts a UTF-8 file with a byte order mark
+        text = raw.decode("utf-8-sig")
     except OSError as exc:
         raise CliError("file_unreadable", path=source, detail=exc.strerror or str(exc)) from exc
     except UnicodeDecodeError as exc:
@@ -90,8 +148,12 @@ def _read_document(source: str) -> dict[str, Any]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise CliError("invalid_json", line=exc.lineno, column=exc.colno, detail=exc.msg) from exc
+    except RecursionError as exc:
+        raise CliError("input_too_deep") from exc
     if not isinstance(data, dict):
         raise CliError("not_an_object")
+    if _too_deep(data):
+        raise CliError("input_too_deep")
     return data
 
 
@@ -129,11 +191,30 @@ def cmd_record_template(ctx: _Context) -> int:
     return EXIT_OK
 
 
+def _kind_mismatch(ctx: _Context, found: str, wanted: str) -> CliError:
+    return CliError("kind_mismatch", found=ctx.t(f"kind_{found}"), wanted=ctx.t(f"kind_{wanted}"))
+
+
 def cmd_record_add(ctx: _Context) -> int:
     doc = _read_document(ctx.args.file)
-    if ctx.args.kind and doc.get("kind") not in (None, ctx.args.kind):
-        raise CliError("unknown_kind", kind=str(doc.get("kind")))
+    wanted: str | None = ctx.args.kind
+    found = doc.get("kind")
+    if wanted and found not in (None, wanted):
+        if found in KINDS:
+            raise _kind_mismatch(ctx, str(found), wanted)
+        raise CliError("unknown_kind", kind=str(found))
+    if not (found or wanted):
+        raise CliError("kind_missing")
     with ctx.open_store() as store:
+        record_id = doc.get("id")
+        claimed = found or wanted
+        if isinstance(record_id, str) and claimed in KINDS:
+            try:
+                existing = store.get(record_id)
+            except UnknownRecordError:
+                existing = None  # store.save says so
+            if existing is not None and existing.kind != claimed:
+                raise _kind_mismatch(ctx, existing.kind, str(claimed))
         try:
             result = store.save(doc, kind=ctx.args.kind)
         except ValidationFailedError as exc:
@@ -186,8 +267,9 @@ def _print_problems(ctx: _Context, exc: ValidationFailedError) -> None:
         print(f"  - {p.path or '/'}: {text}", file=sys.stderr)
 
 
-def _summary(ctx: _Context, view: Any) -> dict[str, Any]:
-    doc = view.doc
+def _summary(view: RecordView) -> dict[str, Any]:
+    """A list row from the view's summary: a list never decrypts whole documents."""
+    summary = view.summary
     out: dict[str, Any] = {
         "id": view.record_id,
         "kind": view.kind,
@@ -197,20 +279,25 @@ def _summary(ctx: _Context, view: Any) -> dict[str, Any]:
     }
     if view.kind == "case":
         out.update(
-            violence_types=doc.get("violence_types", []),
-            victims=len(doc.get("victims", [])),
-            status=doc.get("status"),
+            violence_types=list(summary.get("violence_types") or []),
+            victims=int(summary.get("victims") or 0),
+            status=summary.get("status"),
+            tppo=bool(summary.get("tppo")),
         )
     else:
-        parts = doc.get("participants") or {}
-        out.update(topics=doc.get("topics", []), participants=sum(int(v) for v in parts.values()))
+        out.update(
+            title=summary.get("title"),
+            type=summary.get("type"),
+            topics=list(summary.get("topics") or []),
+            participants=int(summary.get("participants") or 0),
+        )
     return out
 
 
 def cmd_record_list(ctx: _Context) -> int:
     with ctx.open_store() as store:
         views = store.records(ctx.args.kind)
-        rows = [_summary(ctx, v) for v in views]
+        rows = [_summary(v) for v in views]
     if ctx.args.json:
         _print_json(rows)
         return EXIT_OK
@@ -221,7 +308,7 @@ def cmd_record_list(ctx: _Context) -> int:
         if row["kind"] == "case":
             detail = f"{','.join(row['violence_types'])}  {row['victims']}  {row['status'] or ''}"
         else:
-            detail = f"{','.join(row['topics'])}  {row['participants']}"
+            detail = f"{row['title'] or ''}  {','.join(row['topics'])}  {row['participants']}"
         kind = ctx.t("kind_" + row["kind"])
         print(f"{row['code']}  {row['date'] or '-'}  {kind}  {detail}{flag}  {row['id']}")
     return EXIT_OK
@@ -231,11 +318,20 @@ def cmd_record_show(ctx: _Context) -> int:
     with ctx.open_store() as store:
         view = store.read(ctx.args.ref)
         history = store.history(view.record_id)
+        doc = view.doc  # decrypted while the store is open: closing it drops the keys
+    # "record" is a document `record add` takes back as an edit of this version: the id says
+    # which record, "_base" which version (the changes it shows; docs/record-format.md).
+    record = {
+        **doc,
+        "id": view.record_id,
+        "kind": view.kind,
+        "_base": list(getattr(view, "base", ())),
+    }
     data: dict[str, Any] = {
         "id": view.record_id,
         "kind": view.kind,
         "code": view.code,
-        "record": view.doc,
+        "record": record,
         "needs_review": list(view.conflicts),
         "history": [
             {
@@ -251,7 +347,7 @@ def cmd_record_show(ctx: _Context) -> int:
         _print_json(data)
         return EXIT_OK
     print(f"{view.code}  ({ctx.t('kind_' + view.kind)}, {view.record_id})")
-    print(json.dumps(view.doc, ensure_ascii=False, indent=2, sort_keys=True))
+    print(json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True))
     if view.conflicts:
         print(f"\n{ctx.t('conflicts_heading')}: {', '.join(view.conflicts)}")
     print(f"\n{ctx.t('history_heading')}:")
@@ -322,17 +418,31 @@ def cmd_passphrase_change(ctx: _Context) -> int:
     return EXIT_OK
 
 
+def _user_key(name: str) -> str:
+    # The vault's own rule (vault._normalize_user, _same_user): NFC, trimmed, case-folded.
+    return unicodedata.normalize("NFC", name).strip().casefold()
+
+
+def _find_user(users: Sequence[str], name: str) -> str | None:
+    """The stored name of the user ``name`` means, matched as the vault matches names."""
+    key = _user_key(name)
+    return next((u for u in users if _user_key(u) == key), None)
+
+
 def cmd_recover(ctx: _Context) -> int:
     Store.load_vault(ctx.profile)
-    with Store.open_with_recovery_code(ctx.profile, code=ctx.args.code) as store:
+    code = ctx.recovery_code()
+    with Store.open_with_recovery_code(ctx.profile, code=code) as store:
         users = store.vault.users()
-        user = ctx.args.user
-        if user is None:
+        if ctx.args.user is None:
             if len(users) != 1:
                 raise CliError("choose_user")
             user = users[0]
-        elif user not in users:
-            raise CliError("unknown_user", user=user)
+        else:
+            found = _find_user(users, ctx.args.user)
+            if found is None:
+                raise CliError("unknown_user", user=ctx.args.user)
+            user = found
         new = ctx.new_passphrase()
         store.vault.set_passphrase_after_recovery(user, new)
         store.audit_action("recover", detail=user)
@@ -342,8 +452,9 @@ def cmd_recover(ctx: _Context) -> int:
 
 def cmd_user_add(ctx: _Context) -> int:
     with ctx.open_store() as store:
-        if ctx.args.name in store.vault.users():
-            raise CliError("user_exists", user=ctx.args.name)
+        existing = _find_user(store.vault.users(), ctx.args.name)
+        if existing is not None:
+            raise CliError("user_exists", user=existing)
         new = ctx.new_passphrase()
         store.vault.add_user(ctx.args.name, new)
         store.audit_action("user_add")
@@ -441,7 +552,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     p = add("recover", cmd_recover, "unlock with the recovery code and set a new passphrase")
-    p.add_argument("--code", required=True)
+    p.add_argument(
+        "--code",
+        help="the recovery code; better omitted: then SIMPUL_RECOVERY_CODE, else asked without "
+        "echo (a code on the command line shows in ps and in the shell history)",
+    )
     p.add_argument(
         "--user", help="whose passphrase to set (needed when the profile has several users)"
     )
@@ -463,6 +578,33 @@ def _fail(
     raise SystemExit(exit_code)
 
 
+def _os_error_message(exc: OSError, profile: Path) -> tuple[str, dict[str, object]]:
+    """The message of an OSError no lower layer turned into a typed error, by errno."""
+    return _errno_message(exc.errno, exc.strerror or str(exc), profile)
+
+
+def _errno_message(number: int | None, detail: str, profile: Path) -> tuple[str, dict[str, object]]:
+    if number in _DISK_FULL:
+        return "write_failed", {}
+    if number in _NO_PERMISSION:
+        return "no_permission", {}
+    if number in _NOT_A_DIRECTORY:
+        return "profile_not_a_directory", {"path": str(profile)}
+    return "io_error", {"detail": detail}
+
+
+def _user_error_message(exc: UserError, profile: Path) -> tuple[str, dict[str, object]]:
+    """The message of a typed error; a write failure says why it failed, by its errno."""
+    number = exc.params.get("errno")
+    if (
+        isinstance(exc, WriteFailedError)
+        and not isinstance(exc, DiskFullError)
+        and isinstance(number, int)
+    ):
+        return _errno_message(number, os.strerror(number), profile)
+    return exc.code, dict(exc.params)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``simpul`` command."""
     parser = build_parser()
@@ -477,7 +619,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as exc:
         _fail(lang, exc.code, dict(exc.params), exc.code, exc.exit_code)
     except UserError as exc:
-        _fail(lang, exc.code, dict(exc.params), str(exc), EXIT_ERROR)
+        code, params = _user_error_message(exc, ctx.profile)
+        _fail(lang, code, params, str(exc), EXIT_ERROR)
     except CorruptDataError:
         _fail(lang, "corrupt_data", {}, "", EXIT_ERROR)
     except StorageError as exc:
@@ -491,7 +634,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         raise SystemExit(141) from None
     except OSError as exc:
-        _fail(lang, "write_failed", {"detail": exc.strerror or str(exc)}, "", EXIT_ERROR)
+        code, params = _os_error_message(exc, ctx.profile)
+        _fail(lang, code, params, "", EXIT_ERROR)
 
 
 if __name__ == "__main__":  # pragma: no cover

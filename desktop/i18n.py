@@ -8,6 +8,7 @@ the codes, so one code has one wording everywhere.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 
 LANGUAGES = ("id", "en")
@@ -52,6 +53,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Could not write to disk. Free some space and try again; nothing was lost.",
         "Gagal menulis ke disk. Kosongkan ruang lalu coba lagi; tidak ada data yang hilang.",
     ),
+    "no_permission": (
+        "Simpul is not allowed to write to the profile folder (permissions, or a read-only "
+        "disk). Use a folder of your own, or ask the administrator of this laptop.",
+        "Simpul tidak diizinkan menulis ke folder profil (izin akses, atau disk hanya-baca). "
+        "Gunakan folder milik Anda sendiri, atau minta bantuan pengelola laptop ini.",
+    ),
+    "profile_not_a_directory": (
+        "The profile location {path} is not a folder (a file is in the way). Choose another "
+        "location with --profile.",
+        "Lokasi profil {path} bukan folder (ada berkas dengan nama itu). Pilih lokasi lain "
+        "dengan --profile.",
+    ),
+    "io_error": (
+        "The disk reported an error ({detail}); nothing was saved. Check the disk or the "
+        "USB stick and try again.",
+        "Disk melaporkan kesalahan ({detail}); tidak ada yang disimpan. Periksa disk atau "
+        "flashdisk lalu coba lagi.",
+    ),
+    "profile_newer": (
+        "This profile was written by a newer version of Simpul; update Simpul to open it.",
+        "Profil ini ditulis oleh Simpul versi yang lebih baru; perbarui Simpul untuk membukanya.",
+    ),
     "profile_busy": (
         "The profile is in use by another Simpul window or command; close it and try again.",
         "Profil sedang dipakai jendela atau perintah Simpul lain; tutup lalu coba lagi.",
@@ -93,6 +116,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Unknown record kind {kind}; use case or outreach.",
         "Jenis catatan {kind} tidak dikenal; gunakan case atau outreach.",
     ),
+    "kind_missing": (
+        'The document does not say its kind: add "kind": "case" or "outreach", or use --kind.',
+        'Dokumen tidak menyebut jenisnya: tambahkan "kind": "case" atau "outreach", atau '
+        "gunakan --kind.",
+    ),
+    "kind_mismatch": (
+        "The document is a {found} record, not {wanted}.",
+        "Dokumen ini catatan {found}, bukan {wanted}.",
+    ),
+    "record_deleted": (
+        "Record {ref} was deleted; it cannot be edited.",
+        "Catatan {ref} sudah dihapus; catatan itu tidak dapat diubah.",
+    ),
+    "change_rejected": (
+        "The change was refused: it does not fit this record's history ({reason}).",
+        "Perubahan ditolak: tidak sesuai dengan riwayat catatan ini ({reason}).",
+    ),
     "invalid_json": (
         "The input is not valid JSON (line {line}, column {column}): {detail}",
         "Masukan bukan JSON yang sah (baris {line}, kolom {column}): {detail}",
@@ -100,6 +140,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "not_an_object": (
         "The input must be one JSON object.",
         "Masukan harus berupa satu objek JSON.",
+    ),
+    "input_too_large": (
+        "The input is larger than {max_mb} MB; a record is never that big. Check the file.",
+        "Masukan lebih besar dari {max_mb} MB; satu catatan tidak pernah sebesar itu. "
+        "Periksa berkasnya.",
+    ),
+    "input_too_deep": (
+        "The input is nested too deeply to be a record. Check the file.",
+        "Susunan masukan terlalu bertingkat untuk sebuah catatan. Periksa berkasnya.",
     ),
     "file_unreadable": ("Cannot read {path}: {detail}", "Tidak dapat membaca {path}: {detail}"),
     "invalid_record": (
@@ -118,9 +167,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "No passphrase given (set SIMPUL_PASSPHRASE or run in a terminal).",
         "Frasa sandi tidak diberikan (isi SIMPUL_PASSPHRASE atau jalankan di terminal).",
     ),
+    "no_recovery_code": (
+        "No recovery code given (set SIMPUL_RECOVERY_CODE or run in a terminal).",
+        "Kode pemulihan tidak diberikan (isi SIMPUL_RECOVERY_CODE atau jalankan di terminal).",
+    ),
     "interrupted": ("Interrupted; nothing was saved.", "Dibatalkan; tidak ada yang disimpan."),
     # --- command output
     "prompt_passphrase": ("Passphrase: ", "Frasa sandi: "),
+    "prompt_recovery_code": ("Recovery code: ", "Kode pemulihan: "),
     "prompt_new_passphrase": ("New passphrase: ", "Frasa sandi baru: "),
     "prompt_repeat_passphrase": ("Repeat the new passphrase: ", "Ulangi frasa sandi baru: "),
     "init_done": (
@@ -178,10 +232,33 @@ def translate(
     """The message for ``code`` in ``lang`` with its placeholders filled.
 
     Unknown codes fall back to ``fallback`` (the English source text a core error carries).
+    A placeholder without a value becomes empty: a user never sees a raw ``{user}``.
     """
     pair = MESSAGES.get(code)
     template = (pair[1] if lang == "id" else pair[0]) if pair else (fallback or code)
+    values = _Params(params or {})
     try:
-        return template.format(**dict(params or {}))
-    except (KeyError, IndexError, ValueError):
-        return template
+        text = template.format_map(values)
+    except (AttributeError, IndexError, KeyError, ValueError):
+        # a fallback with stray braces (prose, not a template): show it without them
+        return template.replace("{", "").replace("}", "")
+    if values.missing:
+        # "No user named  in this profile." -> "No user named in this profile."
+        text = _EMPTY_PARENS.sub("", text)
+        text = _SPACE_BEFORE_PUNCT.sub(r"\1", _SPACES.sub(" ", text))
+    return text
+
+
+_EMPTY_PARENS = re.compile(r" ?\(\s*\)")
+_SPACES = re.compile(r" {2,}")
+_SPACE_BEFORE_PUNCT = re.compile(r" ([.,;:])")
+
+
+class _Params(dict[str, object]):
+    """Placeholder values; a missing one reads as empty and is noted."""
+
+    missing = False
+
+    def __missing__(self, key: str) -> object:
+        self.missing = True
+        return ""

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from simpul.records.validation import PROBLEM_MESSAGES
 
-__all__ = ["PROBLEM_MESSAGES_ID", "problem_text"]
+__all__ = ["PARAM_VALUES_ID", "PROBLEM_MESSAGES_ID", "problem_text"]
 
 PROBLEM_MESSAGES_ID: dict[str, str] = {
     "wrong_type": "Isian harus berupa {expected}",
@@ -18,7 +18,7 @@ PROBLEM_MESSAGES_ID: dict[str, str] = {
     "unknown_village": "{value} bukan kode desa/kelurahan di Kabupaten Pemalang",
     "bad_date": "{value} bukan tanggal yang sah (format TTTT-BB-HH, misalnya 2025-03-17)",
     "bad_time": "{value} bukan jam yang sah (format JJ:MM, misalnya 14:30)",
-    "bad_id": "{value} bukan ID catatan yang sah",
+    "bad_id": "{value} bukan ID yang sah",
     "duplicate_id": "ID entri {value} dipakai dua kali",
     "bad_record_code": "{value} bukan kode catatan yang sah untuk jenis catatan ini",
     "bad_nik": "NIK harus terdiri atas tepat 16 angka",
@@ -51,8 +51,77 @@ PROBLEM_MESSAGES_ID: dict[str, str] = {
     "returned_before_departed": "Tanggal kepulangan {returned_on} lebih awal daripada tanggal "
     "keberangkatan {departed_on}",
     "end_before_start": "Jam selesai {end_time} lebih awal daripada jam mulai {start_time}",
+    "too_long": "Paling banyak {max} karakter (terisi {length})",
+    "too_many": "Paling banyak {max} entri (ada {count})",
 }
 """Indonesian text of every problem code, with the placeholders of the English source."""
+
+
+PARAM_VALUES_ID: Mapping[str, Mapping[str, str]] = {
+    # wrong_type: simpul.records.validation.EXPECTED_TYPES
+    "expected": {
+        "text": "teks",
+        "list of texts": "daftar teks",
+        "true or false": "true atau false (ya/tidak)",
+        "code": "kode",
+        "list of codes": "daftar kode",
+        "list of record ids": "daftar ID catatan",
+        "object": "objek",
+        "list of objects": "daftar objek",
+    },
+    # tppo_element_missing: the elements of UU 21/2007 Pasal 1 angka 1 in its own words
+    "element": {"process": "proses", "means": "cara", "purpose": "tujuan"},
+    # unknown_code: the taxonomy lists (resources/taxonomy); codes themselves stay codes
+    "list": {
+        "case_outcome": "hasil penanganan",
+        "case_status": "status kasus",
+        "citizenship": "kewarganegaraan",
+        "consent_by": "pemberi persetujuan",
+        "consent_explained": "hal yang dijelaskan",
+        "consent_method": "cara persetujuan",
+        "consent_scope": "cakupan persetujuan",
+        "disability": "disabilitas",
+        "disability_type": "jenis disabilitas",
+        "education": "pendidikan",
+        "funding_source": "sumber dana",
+        "legal_status": "status hukum",
+        "marital_status": "status perkawinan",
+        "organiser": "penyelenggara",
+        "outreach_topic": "topik sosialisasi",
+        "outreach_type": "jenis kegiatan",
+        "place": "tempat kejadian",
+        "recruiter_type": "jenis perekrut",
+        "referral_status": "status rujukan",
+        "referral_target": "tujuan rujukan",
+        "relationship": "hubungan dengan korban",
+        "report_channel": "cara pelaporan",
+        "school_status": "status sekolah",
+        "service_type": "jenis layanan",
+        "sex": "jenis kelamin",
+        "target_group": "sasaran",
+        "tpks_type": "jenis TPKS",
+        "tppo_indicator": "indikator TPPO",
+        "tppo_means": "cara TPPO",
+        "tppo_process": "proses TPPO",
+        "tppo_purpose": "tujuan TPPO",
+        "tppo_reported_to": "pihak yang menerima laporan TPPO",
+        "tppo_route": "jalur keberangkatan",
+        "tristate": "ya/tidak/tidak tahu",
+        "violence_type": "jenis kekerasan",
+    },
+}
+"""Indonesian words for the English values of some placeholders, by placeholder name."""
+
+
+def _params_in(lang: str, params: Mapping[str, object]) -> dict[str, object]:
+    if lang != "id":
+        return dict(params)
+    out = dict(params)
+    for name, words in PARAM_VALUES_ID.items():
+        value = out.get(name)
+        if isinstance(value, str) and value in words:
+            out[name] = words[value]
+    return out
 
 
 def problem_text(code: str, params: Mapping[str, object], *, lang: str, fallback: str) -> str:
@@ -60,7 +129,8 @@ def problem_text(code: str, params: Mapping[str, object], *, lang: str, fallback
 
     Args:
         code: The problem code (a key of ``PROBLEM_MESSAGES``).
-        params: Values for the placeholders.
+        params: Values for the placeholders; in Indonesian, the English words among them
+            (``expected``, ``element``, ``list``; see :data:`PARAM_VALUES_ID`) are translated.
         lang: ``"id"`` for Indonesian; anything else gives the English source.
         fallback: The template to use when ``code`` is unknown (e.g. the problem's message).
 
@@ -71,6 +141,6 @@ def problem_text(code: str, params: Mapping[str, object], *, lang: str, fallback
     if template is None:
         template = PROBLEM_MESSAGES.get(code, fallback)
     try:
-        return template.format(**dict(params))
+        return template.format(**_params_in(lang, params))
     except (KeyError, IndexError, ValueError):
         return template

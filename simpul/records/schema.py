@@ -7,6 +7,7 @@ field is declared once.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -16,11 +17,14 @@ from simpul.records.paths import DELETED, SEP
 
 __all__ = [
     "CASE_SCHEMA",
+    "ITEM_ID_RE",
+    "LONG_TEXT_MAX",
     "OUTREACH_SCHEMA",
     "RECORD_KINDS",
     "FieldSpec",
     "FieldType",
     "RecordKind",
+    "SHORT_TEXT_MAX",
     "schema_for",
     "spec_for_path",
     "taxonomy_lists_used",
@@ -41,6 +45,7 @@ FieldType = Literal[
     "village",  # Kemendagri code of a Pemalang desa/kelurahan
     "uuid",  # record id
     "uuids",  # list of record ids
+    "item_id",  # id of a list item (victims, ...): ITEM_ID_RE
     "record_code",  # PML-/SOS- record code
     "nik",  # 16-digit national identity number
     "kind",  # the record kind
@@ -60,6 +65,8 @@ class FieldSpec:
         required: The field must be present and non-empty.
         min: Smallest allowed value of an ``int`` field.
         max: Largest allowed value of an ``int`` field.
+        max_length: Most characters of a ``text`` field or of each text of ``texts``.
+        max_items: Most entries of an ``items``, ``texts`` or ``uuids`` list.
         fields: Keys of an ``object`` or of each item of an ``items`` field.
         key_taxonomy: Taxonomy list of the keys of a ``map``; ``None`` means victim ids.
         values: Spec of the values of a ``map``.
@@ -70,6 +77,8 @@ class FieldSpec:
     required: bool = False
     min: int | None = None
     max: int | None = None
+    max_length: int | None = None
+    max_items: int | None = None
     fields: Mapping[str, FieldSpec] = field(default_factory=lambda: MappingProxyType({}))
     key_taxonomy: str | None = None
     values: FieldSpec | None = None
@@ -79,7 +88,19 @@ def _fields(**specs: FieldSpec) -> Mapping[str, FieldSpec]:
     return MappingProxyType(specs)
 
 
-TEXT = FieldSpec("text")
+SHORT_TEXT_MAX = 200
+"""Most characters of a short text: names, relation, contact, institution, titles, ..."""
+
+LONG_TEXT_MAX = 20_000
+"""Most characters of a long text: narrative, summary, notes, descriptions (about 8 pages)."""
+
+ITEM_ID_RE = re.compile(r"[0-9A-Za-z_-]{8,64}")
+"""An item id (use ``fullmatch``): ``paths.new_item_id`` makes 28 hex digits; the wider rule
+admits ids of other tools while keeping them safe as path segments, file names and SQL text."""
+
+TEXT = FieldSpec("text", max_length=SHORT_TEXT_MAX)
+LONG_TEXT = FieldSpec("text", max_length=LONG_TEXT_MAX)
+ITEM_ID = FieldSpec("item_id")
 BOOL = FieldSpec("bool")
 DATE = FieldSpec("date")
 VILLAGE = FieldSpec("village")
@@ -104,7 +125,7 @@ _COMMON = _fields(
 )
 
 VICTIM = _fields(
-    id=TEXT,
+    id=ITEM_ID,
     name=TEXT,
     nik=FieldSpec("nik"),
     sex=_code("sex"),
@@ -126,7 +147,7 @@ VICTIM = _fields(
 )
 
 PERPETRATOR = _fields(
-    id=TEXT,
+    id=ITEM_ID,
     name=TEXT,
     sex=_code("sex"),
     age=AGE,
@@ -144,13 +165,13 @@ TPPO = _fields(
     indicators=FieldSpec("map", key_taxonomy="tppo_indicator", values=_code("tristate")),
     destination=TEXT,
     destination_domestic=BOOL,
-    transit=FieldSpec("texts"),
+    transit=FieldSpec("texts", max_length=SHORT_TEXT_MAX, max_items=50),
     departed_on=DATE,
     returned_on=DATE,
     recruiter_type=_code("recruiter_type"),
     work_sector=TEXT,
     route=_code("tppo_route"),
-    documents_held=TEXT,
+    documents_held=LONG_TEXT,
     debt_amount=COUNT,
     still_abroad=BOOL,
     needs_repatriation=BOOL,
@@ -158,27 +179,27 @@ TPPO = _fields(
 )
 
 SERVICE = _fields(
-    id=TEXT,
+    id=ITEM_ID,
     type=_code("service_type"),
     on=DATE,
     institution=TEXT,
-    description=TEXT,
+    description=LONG_TEXT,
     **{DELETED: BOOL},
 )
 
 REFERRAL = _fields(
-    id=TEXT,
+    id=ITEM_ID,
     to=_code("referral_target"),
     on=DATE,
     status=_code("referral_status"),
-    note=TEXT,
+    note=LONG_TEXT,
     **{DELETED: BOOL},
 )
 
 CONSENT = _fields(
     given_by=_code("consent_by"),
     given_by_relation=TEXT,
-    justification=TEXT,
+    justification=LONG_TEXT,
     on=DATE,
     method=_code("consent_method"),
     scope=_codes("consent_scope"),
@@ -195,19 +216,20 @@ CASE_SCHEMA: Mapping[str, FieldSpec] = _fields(
     reporter=FieldSpec("object", fields=_fields(name=TEXT, relation=TEXT, contact=TEXT)),
     place=_code("place"),
     incident_village=VILLAGE,
-    incident_address=TEXT,
+    incident_address=LONG_TEXT,
     online=BOOL,
-    narrative=TEXT,
+    narrative=LONG_TEXT,
     urgent_risk=BOOL,
-    urgent_note=TEXT,
+    urgent_note=LONG_TEXT,
     violence_types=_codes("violence_type", required=True),
     tpks_types=_codes("tpks_type"),
     kdrt=BOOL,
-    victims=FieldSpec("items", required=True, fields=VICTIM),
-    perpetrators=FieldSpec("items", fields=PERPETRATOR),
+    # A TPPO case (a manning agency's crew, a syndicate) can have hundreds of victims.
+    victims=FieldSpec("items", required=True, fields=VICTIM, max_items=500),
+    perpetrators=FieldSpec("items", fields=PERPETRATOR, max_items=500),
     tppo=FieldSpec("object", fields=TPPO),
-    services=FieldSpec("items", fields=SERVICE),
-    referrals=FieldSpec("items", fields=REFERRAL),
+    services=FieldSpec("items", fields=SERVICE, max_items=200),
+    referrals=FieldSpec("items", fields=REFERRAL, max_items=200),
     consent=FieldSpec("object", fields=CONSENT),
     status=_code("case_status"),
     legal_status=_code("legal_status"),
@@ -217,7 +239,7 @@ CASE_SCHEMA: Mapping[str, FieldSpec] = _fields(
 
 OUTREACH_SCHEMA: Mapping[str, FieldSpec] = _fields(
     **_COMMON,
-    title=FieldSpec("text", required=True),
+    title=FieldSpec("text", required=True, max_length=SHORT_TEXT_MAX),
     type=_code("outreach_type"),
     topics=_codes("outreach_topic"),
     held_on=FieldSpec("date", required=True),
@@ -239,11 +261,11 @@ OUTREACH_SCHEMA: Mapping[str, FieldSpec] = _fields(
             with_disability=COUNT,
         ),
     ),
-    summary=TEXT,
-    follow_up=TEXT,
-    materials=TEXT,
-    evaluation=TEXT,
-    linked_cases=FieldSpec("uuids"),
+    summary=LONG_TEXT,
+    follow_up=LONG_TEXT,
+    materials=LONG_TEXT,
+    evaluation=LONG_TEXT,
+    linked_cases=FieldSpec("uuids", max_items=100),
     funding=_code("funding_source"),
     budget=COUNT,
 )

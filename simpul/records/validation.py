@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeGuard
 
 from simpul.records.derived import (
     RECORD_CODE_PREFIX,
@@ -23,11 +24,11 @@ from simpul.records.derived import (
     victim_age,
 )
 from simpul.records.paths import SEP
-from simpul.records.schema import RECORD_KINDS, FieldSpec, schema_for
+from simpul.records.schema import ITEM_ID_RE, RECORD_KINDS, FieldSpec, schema_for
 from simpul.records.taxonomy import Taxonomy, load_taxonomy
 from simpul.records.wilayah import Regions, load_regions
 
-__all__ = ["PROBLEM_MESSAGES", "Problem", "validate"]
+__all__ = ["EXPECTED_TYPES", "PROBLEM_MESSAGES", "TPPO_ELEMENTS", "Problem", "validate"]
 
 PROBLEM_MESSAGES: Mapping[str, str] = {
     "wrong_type": "Expected {expected}",
@@ -39,7 +40,7 @@ PROBLEM_MESSAGES: Mapping[str, str] = {
     "unknown_village": "{value} is not a village of Kabupaten Pemalang",
     "bad_date": "{value} is not a date (YYYY-MM-DD)",
     "bad_time": "{value} is not a time (HH:MM)",
-    "bad_id": "{value} is not a record id",
+    "bad_id": "{value} is not a valid id",
     "duplicate_id": "Item id {value} is used twice",
     "bad_record_code": "{value} is not a record code of this kind",
     "bad_nik": "A NIK has exactly 16 digits",
@@ -63,11 +64,30 @@ PROBLEM_MESSAGES: Mapping[str, str] = {
     "child_flag_mismatch": "The child flag does not match age {age}",
     "returned_before_departed": "Return date {returned_on} is before departure {departed_on}",
     "end_before_start": "The end time {end_time} is before the start time {start_time}",
+    "too_long": "At most {max} characters ({length} given)",
+    "too_many": "At most {max} entries ({count} given)",
 }
 """English source message of every problem code."""
 
-_TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-_NIK_RE = re.compile(r"^\d{16}$")
+EXPECTED_TYPES: tuple[str, ...] = (
+    "text",
+    "list of texts",
+    "true or false",
+    "code",
+    "list of codes",
+    "list of record ids",
+    "object",
+    "list of objects",
+)
+"""Every value of the ``expected`` param of ``wrong_type`` (the UI translates them)."""
+
+TPPO_ELEMENTS: tuple[str, ...] = ("process", "means", "purpose")
+"""Values of the ``element`` param of ``tppo_element_missing`` (UU 21/2007 Pasal 1)."""
+
+_SHOWN_MAX = 40
+_SAFE_KEY_RE = re.compile(r"[0-9A-Za-z_-]{1,64}")
+_TIME_RE = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")  # fullmatch: no trailing newline
+_NIK_RE = re.compile(r"[0-9]{16}")  # ASCII digits: \d would admit other scripts
 _TRAFFICKING = "trafficking"
 _SEXUAL = "seksual"
 _MEDIATION = "mediasi"
@@ -110,6 +130,30 @@ def _is_empty(value: object) -> bool:
     return value is None or (isinstance(value, list | dict) and not value)
 
 
+def _shown(value: object) -> object:
+    """Return a value as a problem may echo it: short, printable, JSON-friendly.
+
+    A message repeats the bad value so the user can find it; a 5 MB string or a control
+    character would make that line useless (or rewrite the terminal).
+    """
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    text = value if isinstance(value, str) else type(value).__name__
+    if len(text) > _SHOWN_MAX:
+        text = text[:_SHOWN_MAX] + "…"
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
+
+
+def _is_item_id(value: object) -> TypeGuard[str]:
+    return isinstance(value, str) and ITEM_ID_RE.fullmatch(value) is not None
+
+
+def _item_key(item: Mapping[str, object], index: int) -> str:
+    """The path segment of a list item: its id when that is a valid id, else its position."""
+    item_id = item.get("id")
+    return item_id if _is_item_id(item_id) else str(index)
+
+
 def _str_list(value: object) -> list[str]:
     if isinstance(value, list):
         return [v for v in value if isinstance(v, str)]
@@ -135,12 +179,13 @@ class _Validator:
         self, obj: Mapping[str, object], fields: Mapping[str, FieldSpec], prefix: str
     ) -> None:
         for key, value in obj.items():
-            path = _join(prefix, str(key))
             spec = fields.get(key) if isinstance(key, str) else None
             if spec is None:
-                self.add(path, "unknown_key", key=str(key))
+                # A key that is not a plain name cannot be a path segment: point at the parent.
+                path = _join(prefix, key) if _SAFE_KEY_RE.fullmatch(str(key)) else prefix
+                self.add(path, "unknown_key", key=_shown(key))
             elif value is not None:
-                self.check_value(value, spec, path)
+                self.check_value(value, spec, _join(prefix, key))
         for key, spec in fields.items():
             if spec.required and _is_empty(obj.get(key)):
                 self.add(_join(prefix, key), "required")
@@ -150,9 +195,14 @@ class _Validator:
         if kind == "text":
             if not isinstance(value, str):
                 self.add(path, "wrong_type", expected="text")
+            else:
+                self.check_length(value, spec, path)
         elif kind == "texts":
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 self.add(path, "wrong_type", expected="list of texts")
+            else:
+                self.check_count(value, spec, path)
+                self.check_length(max(value, key=len, default=""), spec, path)
         elif kind == "bool":
             if not isinstance(value, bool):
                 self.add(path, "wrong_type", expected="true or false")
@@ -161,29 +211,36 @@ class _Validator:
         elif kind == "date":
             self.check_date(value, path)
         elif kind == "time":
-            if not isinstance(value, str) or not _TIME_RE.match(value):
-                self.add(path, "bad_time", value=value)
+            if not isinstance(value, str) or not _TIME_RE.fullmatch(value):
+                self.add(path, "bad_time", value=_shown(value))
         elif kind == "code":
             self.check_code(value, spec, path)
         elif kind == "codes":
             self.check_codes(value, spec, path)
         elif kind == "village":
             if not self.regions.is_village(value):
-                self.add(path, "unknown_village", value=value)
+                self.add(path, "unknown_village", value=_shown(value))
         elif kind == "uuid":
             self.check_uuid(value, path)
         elif kind == "uuids":
             if not isinstance(value, list):
                 self.add(path, "wrong_type", expected="list of record ids")
             else:
+                self.check_count(value, spec, path)
                 for v in value:
                     self.check_uuid(v, path)
+        elif kind == "item_id":
+            # An empty id is a missing one: paths.assign_item_ids gives the item a new id.
+            if not isinstance(value, str):
+                self.add(path, "wrong_type", expected="text")
+            elif value and not _is_item_id(value):
+                self.add(path, "bad_id", value=_shown(value))
         elif kind == "record_code":
-            match = RECORD_CODE_RE.match(value) if isinstance(value, str) else None
+            match = RECORD_CODE_RE.fullmatch(value) if isinstance(value, str) else None
             if match is None or match.group(1) != RECORD_CODE_PREFIX[self.kind]:
-                self.add(path, "bad_record_code", value=value)
+                self.add(path, "bad_record_code", value=_shown(value))
         elif kind == "nik":
-            if not isinstance(value, str) or not _NIK_RE.match(value):
+            if not isinstance(value, str) or not _NIK_RE.fullmatch(value):
                 self.add(path, "bad_nik")
         elif kind == "kind":
             pass  # checked before anything else
@@ -198,6 +255,14 @@ class _Validator:
             self.check_map(value, spec, path)
         else:  # pragma: no cover - the schema only uses the types above
             raise AssertionError(f"unhandled field type {kind}")
+
+    def check_length(self, value: str, spec: FieldSpec, path: str) -> None:
+        if spec.max_length is not None and len(value) > spec.max_length:
+            self.add(path, "too_long", max=spec.max_length, length=len(value))
+
+    def check_count(self, value: list[object], spec: FieldSpec, path: str) -> None:
+        if spec.max_items is not None and len(value) > spec.max_items:
+            self.add(path, "too_many", max=spec.max_items, count=len(value))
 
     def check_int(self, value: object, spec: FieldSpec, path: str) -> None:
         if not _is_int(value):
@@ -214,7 +279,7 @@ class _Validator:
     def check_date(self, value: object, path: str) -> date | None:
         parsed = parse_date(value)
         if parsed is None:
-            self.add(path, "bad_date", value=value)
+            self.add(path, "bad_date", value=_shown(value))
         elif parsed > self.today:
             self.add(path, "future_date", value=value)
         return parsed
@@ -224,7 +289,7 @@ class _Validator:
         if not isinstance(value, str):
             self.add(path, "wrong_type", expected="code")
         elif not self.taxonomy.has(spec.taxonomy, value):
-            self.add(path, "unknown_code", value=value, list=spec.taxonomy)
+            self.add(path, "unknown_code", value=_shown(value), list=spec.taxonomy)
 
     def check_codes(self, value: object, spec: FieldSpec, path: str) -> None:
         if not isinstance(value, list):
@@ -235,7 +300,7 @@ class _Validator:
             self.check_code(v, spec, path)
             if isinstance(v, str):
                 if v in seen:
-                    self.add(path, "duplicate_code", value=v)
+                    self.add(path, "duplicate_code", value=_shown(v))
                 seen.add(v)
 
     def check_uuid(self, value: object, path: str) -> None:
@@ -246,26 +311,24 @@ class _Validator:
             except ValueError:
                 ok = False
         if not ok:
-            self.add(path, "bad_id", value=value)
+            self.add(path, "bad_id", value=_shown(value))
 
     def check_items(self, value: object, spec: FieldSpec, path: str) -> None:
         if not isinstance(value, list):
             self.add(path, "wrong_type", expected="list of objects")
             return
+        self.check_count(value, spec, path)
         seen: set[str] = set()
         for index, item in enumerate(value):
-            item_id = item.get("id") if isinstance(item, Mapping) else None
-            item_path = _join(path, item_id if isinstance(item_id, str) and item_id else str(index))
             if not isinstance(item, Mapping):
-                self.add(item_path, "wrong_type", expected="object")
+                self.add(_join(path, str(index)), "wrong_type", expected="object")
                 continue
-            if isinstance(item_id, str) and item_id:
-                if item_id in seen or SEP in item_id:
-                    self.add(
-                        _join(item_path, "id"),
-                        "duplicate_id" if item_id in seen else "bad_id",
-                        value=item_id,
-                    )
+            # An invalid id is reported by check_value ("item_id") at <list>/<index>/id.
+            item_path = _join(path, _item_key(item, index))
+            item_id = item.get("id")
+            if _is_item_id(item_id):
+                if item_id in seen:
+                    self.add(_join(item_path, "id"), "duplicate_id", value=item_id)
                 seen.add(item_id)
             self.check_object(item, spec.fields, item_path)
 
@@ -274,9 +337,17 @@ class _Validator:
             self.add(path, "wrong_type", expected="object")
             return
         for key, v in value.items():
-            key_path = _join(path, str(key))
-            if spec.key_taxonomy is not None and not self.taxonomy.has(spec.key_taxonomy, key):
-                self.add(key_path, "unknown_code", value=key, list=spec.key_taxonomy)
+            safe = _SAFE_KEY_RE.fullmatch(str(key)) is not None
+            key_path = _join(path, str(key)) if safe else path
+            if spec.key_taxonomy is None:
+                # Keys are victim ids (perpetrators/<id>/relationships/<victim id>).
+                if not _is_item_id(key):
+                    self.add(key_path, "bad_id", value=_shown(key))
+                    continue
+            elif not self.taxonomy.has(spec.key_taxonomy, key):
+                self.add(key_path, "unknown_code", value=_shown(key), list=spec.key_taxonomy)
+                if not safe:
+                    continue
             if v is not None and spec.values is not None:
                 self.check_value(v, spec.values, key_path)
 
@@ -305,7 +376,7 @@ class _Validator:
         all_types = set(case_types)
         for path, victim in victims:
             item_id = victim.get("id")
-            if isinstance(item_id, str):
+            if _is_item_id(item_id):
                 victim_ids.add(item_id)
             own_types = _str_list(victim.get("violence_types"))
             all_types.update(own_types)
@@ -327,7 +398,8 @@ class _Validator:
             relationships = perpetrator.get("relationships")
             if isinstance(relationships, Mapping):
                 for victim_id in relationships:
-                    if victim_id not in victim_ids:
+                    # A malformed key is already reported as bad_id.
+                    if _is_item_id(victim_id) and victim_id not in victim_ids:
                         self.add(
                             _join(path, f"relationships{SEP}{victim_id}"),
                             "unknown_victim",
@@ -353,13 +425,11 @@ class _Validator:
         value = doc.get(name)
         if not isinstance(value, list):
             return []
-        out: list[tuple[str, Mapping[str, object]]] = []
-        for index, item in enumerate(value):
-            if isinstance(item, Mapping):
-                item_id = item.get("id")
-                key = item_id if isinstance(item_id, str) and item_id else str(index)
-                out.append((_join(name, key), item))
-        return out
+        return [
+            (_join(name, _item_key(item, index)), item)
+            for index, item in enumerate(value)
+            if isinstance(item, Mapping)
+        ]
 
     def check_victim_age(
         self, victim: Mapping[str, object], path: str, reported_on: date | None, age_date: date
@@ -403,7 +473,7 @@ class _Validator:
         all_children = bool(trafficking_victims) and all(
             p in child_victims for p in trafficking_victims
         )
-        needed = ("process", "purpose") if all_children else ("process", "means", "purpose")
+        needed = [e for e in TPPO_ELEMENTS if not (all_children and e == "means")]
         for element in needed:
             if _is_empty(elements.get(element)):
                 self.add(f"tppo{SEP}{element}", "tppo_element_missing", element=element)
@@ -447,8 +517,8 @@ class _Validator:
         if (
             isinstance(start, str)
             and isinstance(end, str)
-            and _TIME_RE.match(start)
-            and _TIME_RE.match(end)
+            and _TIME_RE.fullmatch(start)
+            and _TIME_RE.fullmatch(end)
             and end < start
         ):
             self.add("end_time", "end_before_start", start_time=start, end_time=end)

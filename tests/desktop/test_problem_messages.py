@@ -6,7 +6,7 @@ import string
 
 import pytest
 
-from desktop.problem_messages import PROBLEM_MESSAGES_ID, problem_text
+from desktop.problem_messages import PARAM_VALUES_ID, PROBLEM_MESSAGES_ID, problem_text
 from simpul.records.validation import PROBLEM_MESSAGES
 
 
@@ -60,3 +60,63 @@ def test_unknown_code_falls_back() -> None:
 def test_missing_param_gives_template() -> None:
     assert problem_text("bad_date", {}, lang="id", fallback="") == PROBLEM_MESSAGES_ID["bad_date"]
     assert problem_text("bad_date", {}, lang="en", fallback="") == PROBLEM_MESSAGES["bad_date"]
+
+
+def test_indonesian_text_has_no_english_placeholder_values() -> None:
+    def text(code: str, **params: object) -> str:
+        return problem_text(code, params, lang="id", fallback="")
+
+    assert text("tppo_element_missing", element="process") == (
+        "Untuk TPPO, unsur proses wajib diisi (UU 21/2007 Pasal 1)"
+    )
+    assert "unsur cara " in text("tppo_element_missing", element="means")
+    assert "unsur tujuan " in text("tppo_element_missing", element="purpose")
+    assert text("wrong_type", expected="list of texts") == "Isian harus berupa daftar teks"
+    assert text("wrong_type", expected="true or false").startswith("Isian harus berupa true atau")
+    # the taxonomy list is named in Indonesian; the code the user typed stays as typed
+    assert text("unknown_code", value="pasar", list="place") == (
+        "pasar bukan kode dalam daftar tempat kejadian"
+    )
+
+
+def test_english_text_keeps_the_source_values() -> None:
+    assert problem_text("wrong_type", {"expected": "list of texts"}, lang="en", fallback="") == (
+        "Expected list of texts"
+    )
+    text = problem_text("unknown_code", {"value": "pasar", "list": "place"}, lang="en", fallback="")
+    assert text == "pasar is not a code of the list place"
+
+
+def test_a_value_that_is_not_a_known_word_is_left_alone() -> None:
+    text = problem_text("unknown_code", {"value": "process", "list": "x"}, lang="id", fallback="")
+    assert text == "process bukan kode dalam daftar x"
+
+
+def test_every_english_placeholder_value_has_an_indonesian_word() -> None:
+    from simpul.records.schema import taxonomy_lists_used
+    from simpul.records.validation import EXPECTED_TYPES, TPPO_ELEMENTS
+
+    assert set(EXPECTED_TYPES) <= set(PARAM_VALUES_ID["expected"])
+    assert set(TPPO_ELEMENTS) <= set(PARAM_VALUES_ID["element"])
+    assert taxonomy_lists_used() <= set(PARAM_VALUES_ID["list"])
+
+
+def test_validation_problems_read_in_indonesian() -> None:
+    from datetime import date
+
+    from simpul.records.validation import validate
+
+    doc = {
+        "kind": "case",
+        "reported_on": "2026-03-10",
+        "violence_types": ["trafficking"],
+        "victims": [{"sex": "P", "age": 30}],
+        "place": "pasar",
+        "online": "ya",
+    }
+    texts = [
+        problem_text(p.code, p.params, lang="id", fallback=p.message)
+        for p in validate(doc, today=date(2026, 4, 1))
+    ]
+    english = ["process", "means", "purpose", "true or false", "list place"]
+    assert texts and not [t for t in texts if any(word in t for word in english)], texts

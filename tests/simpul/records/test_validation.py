@@ -683,3 +683,233 @@ def test_every_problem_code_has_a_message_and_problems_are_frozen() -> None:
     assert problem.text() == "Unknown field colour"
     with pytest.raises(AttributeError):
         problem.code = "x"  # type: ignore[misc]
+
+
+# -- item ids ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "item_id",
+    [
+        "../../etc/passwd",
+        "0195f0a1b2c6/dddd",
+        "0195f0a1b2c6\x00dddd",
+        "0195f0a1b2c6\ndddd",
+        "0195f0a1b2c6dddd\n",
+        "0195f0a1b2c6 dddd",
+        "0195f0a1b2c6.dddd",
+        "x" * 65,
+        "x" * 100_000,
+        "abc1234",  # 7 characters
+        "ａｂｃｄｅｆｇｈ",  # fullwidth letters are not [0-9a-zA-Z]
+    ],
+)
+def test_unsafe_item_ids_are_bad_ids(item_id: str) -> None:
+    doc = case_doc()
+    doc["services"][0]["id"] = item_id
+    (problem,) = validate(doc, today=TODAY)
+    # the path uses the item's position: a bad id is not a safe path segment
+    assert (problem.path, problem.code) == ("services/0/id", "bad_id")
+    shown = problem.params["value"]
+    assert isinstance(shown, str) and len(shown) <= 41 and shown.isprintable()
+
+
+@pytest.mark.parametrize("item_id", ["abcd1234", "A-b_C-d_", "x" * 64, V1])
+def test_safe_item_ids_are_valid(item_id: str) -> None:
+    doc = case_doc()
+    doc["referrals"][0]["id"] = item_id
+    assert validate(doc, today=TODAY) == []
+
+
+def test_generated_item_ids_are_valid() -> None:
+    from simpul.records.paths import assign_item_ids, new_item_id
+
+    doc = case_doc()
+    victim_id = new_item_id()
+    doc["victims"][0]["id"] = victim_id
+    doc["perpetrators"][0]["relationships"] = {victim_id: "suami"}
+    for name in ("perpetrators", "services", "referrals"):
+        del doc[name][0]["id"]
+    assert validate(assign_item_ids(doc), today=TODAY) == []
+
+
+def test_a_bad_victim_id_is_reported_once_and_its_items_are_still_checked() -> None:
+    doc = case_doc()
+    doc["victims"][0]["id"] = "v/1"
+    doc["victims"][0]["nik"] = "123"
+    doc["perpetrators"][0]["relationships"] = {}
+    assert_only(doc, ("victims/0/id", "bad_id"), ("victims/0/nik", "bad_nik"))
+
+
+@pytest.mark.parametrize(
+    ("key", "where"),
+    [
+        # a key that cannot be a path segment is reported at the map
+        ("../v1", ""),
+        ("a" * 65, ""),
+        ("0195f0a1b2c3\taaaa", ""),
+        ("v1", "/v1"),  # printable, only too short
+    ],
+)
+def test_relationship_keys_must_be_valid_victim_ids(key: str, where: str) -> None:
+    doc = case_doc()
+    doc["perpetrators"][0]["relationships"] = {V1: "suami", key: "tetangga"}
+    # one problem each, not also "unknown victim"
+    assert_only(doc, (f"perpetrators/{P1}/relationships{where}", "bad_id"))
+
+
+def test_item_id_of_the_wrong_type() -> None:
+    doc = case_doc()
+    doc["services"][0]["id"] = 12345678
+    assert_only(doc, ("services/0/id", "wrong_type"))
+
+
+def test_trailing_newline_is_not_a_time_nik_or_record_code() -> None:
+    doc = case_doc()
+    doc["victims"][0]["nik"] = "3327081234567890\n"
+    doc["code"] = "PML-082012-2026-Q4-0007\n"
+    assert_only(doc, (f"victims/{V1}/nik", "bad_nik"), ("code", "bad_record_code"))
+    doc = outreach_doc()
+    doc["start_time"] = "09:00\n"
+    assert_only(doc, ("start_time", "bad_time"))
+
+
+def test_echoed_values_are_short_and_printable() -> None:
+    doc = case_doc()
+    doc["place"] = "\x1b[2J" + "x" * 10_000
+    (problem,) = validate(doc, today=TODAY)
+    assert problem.code == "unknown_code"
+    assert problem.params["value"] == "\\u001b[2J" + "x" * 36 + "…"
+
+
+# -- size limits -------------------------------------------------------------------------
+
+LONG_CASE_TEXTS = ["narrative", "incident_address", "urgent_note"]
+LONG_OUTREACH_TEXTS = ["summary", "follow_up", "materials", "evaluation"]
+
+
+@pytest.mark.parametrize("key", LONG_CASE_TEXTS)
+def test_long_case_texts_up_to_20000_characters(key: str) -> None:
+    doc = case_doc()
+    doc[key] = "é" * 20_000
+    assert validate(doc, today=TODAY) == []
+    doc[key] += "."
+    problems = validate(doc, today=TODAY)
+    assert [(p.path, p.code) for p in problems] == [(key, "too_long")]
+    assert problems[0].params == {"max": 20_000, "length": 20_001}
+
+
+@pytest.mark.parametrize("key", LONG_OUTREACH_TEXTS)
+def test_long_outreach_texts_up_to_20000_characters(key: str) -> None:
+    doc = outreach_doc()
+    doc[key] = "x" * 20_001
+    assert_only(doc, (key, "too_long"))
+
+
+def test_notes_and_descriptions_are_long_texts() -> None:
+    doc = case_doc()
+    doc["services"][0]["description"] = "x" * 20_000
+    doc["referrals"][0]["note"] = "x" * 20_000
+    assert validate(doc, today=TODAY) == []
+    doc["services"][0]["description"] += "x"
+    doc["referrals"][0]["note"] += "x"
+    assert_only(
+        doc, (f"services/{S1}/description", "too_long"), (f"referrals/{R1}/note", "too_long")
+    )
+
+
+def test_short_texts_up_to_200_characters() -> None:
+    doc = tppo_case()
+    doc["victims"][0]["name"] = "n" * 200
+    doc["reporter"]["relation"] = "r" * 200
+    assert validate(doc, today=TODAY) == []
+    doc["victims"][0]["name"] += "n"
+    doc["victims"][0]["occupation"] = "o" * 201
+    doc["perpetrators"][0]["name"] = "p" * 201
+    doc["reporter"]["contact"] = "0" * 201
+    doc["services"][0]["institution"] = "i" * 201
+    doc["tppo"]["transit"] = ["Batam", "t" * 201]
+    problems = validate(doc, today=TODAY)
+    assert {(p.path, p.code) for p in problems} == {
+        (f"victims/{V1}/name", "too_long"),
+        (f"victims/{V1}/occupation", "too_long"),
+        (f"perpetrators/{P1}/name", "too_long"),
+        ("reporter/contact", "too_long"),
+        (f"services/{S1}/institution", "too_long"),
+        ("tppo/transit", "too_long"),
+    }
+    name = next(p for p in problems if p.path.endswith("/name") and "victims" in p.path)
+    assert name.params == {"max": 200, "length": 201}
+
+
+def test_outreach_short_texts() -> None:
+    doc = outreach_doc()
+    doc["title"] = "t" * 201
+    doc["speakers"] = "s" * 201
+    assert_only(doc, ("title", "too_long"), ("speakers", "too_long"))
+
+
+def test_every_text_field_has_a_length_limit() -> None:
+    from simpul.records.schema import CASE_SCHEMA, OUTREACH_SCHEMA, FieldSpec
+
+    def walk(fields: Any, prefix: str) -> list[str]:
+        missing = []
+        for key, spec in fields.items():
+            assert isinstance(spec, FieldSpec)
+            if spec.type in ("text", "texts") and spec.max_length is None:
+                missing.append(prefix + key)
+            missing += walk(spec.fields, f"{prefix}{key}/")
+        return missing
+
+    assert walk(CASE_SCHEMA, "") == [] and walk(OUTREACH_SCHEMA, "") == []
+
+
+def many(n: int, **fields: Any) -> list[dict[str, Any]]:
+    return [{"id": f"{i:028x}", **fields} for i in range(1, n + 1)]
+
+
+def test_up_to_500_victims_and_perpetrators() -> None:
+    doc = tppo_case()
+    doc["victims"] = [doc["victims"][0], *many(499, sex="L")]
+    doc["perpetrators"] = [doc["perpetrators"][0], *many(499, sex="L")]
+    assert validate(doc, today=TODAY) == []
+    doc["victims"] += many(501, sex="P")[-1:]
+    doc["perpetrators"] += many(501)[-1:]
+    problems = validate(doc, today=TODAY)
+    assert {(p.path, p.code) for p in problems} == {
+        ("victims", "too_many"),
+        ("perpetrators", "too_many"),
+    }
+    assert problems[0].params == {"max": 500, "count": 501}
+
+
+def test_up_to_200_services_and_referrals() -> None:
+    doc = case_doc()
+    doc["services"] = many(200, type="pengaduan")
+    doc["referrals"] = many(200, to="uptd_ppa")
+    assert validate(doc, today=TODAY) == []
+    doc["services"] = many(201, type="pengaduan")
+    doc["referrals"] = many(201, to="uptd_ppa")
+    assert_only(doc, ("services", "too_many"), ("referrals", "too_many"))
+
+
+def test_up_to_100_linked_cases() -> None:
+    import uuid
+
+    doc = outreach_doc()
+    doc["linked_cases"] = [str(uuid.UUID(int=i, version=4)) for i in range(100)]
+    assert validate(doc, today=TODAY) == []
+    doc["linked_cases"].append(str(uuid.uuid4()))
+    problems = validate(doc, today=TODAY)
+    assert [(p.path, p.code, p.params) for p in problems] == [
+        ("linked_cases", "too_many", {"max": 100, "count": 101})
+    ]
+
+
+def test_new_codes_have_messages() -> None:
+    assert PROBLEM_MESSAGES["too_long"].format(max=200, length=201) == (
+        "At most 200 characters (201 given)"
+    )
+    assert PROBLEM_MESSAGES["too_many"].format(max=500, count=501) == (
+        "At most 500 entries (501 given)"
+    )
