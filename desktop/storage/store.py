@@ -64,6 +64,11 @@ _UPSERT_RECORD = _upsert.on_conflict_do_update(
     index_elements=[RecordRow.record_id],
     set_={"sealed": _upsert.excluded.sealed, "sealed_doc": _upsert.excluded.sealed_doc},
 )
+_GET_SEALED_META = sa.select(SealedMeta.sealed).where(SealedMeta.key == sa.bindparam("key"))
+_meta_upsert = sqlite_insert(SealedMeta)
+_UPSERT_SEALED_META = _meta_upsert.on_conflict_do_update(
+    index_elements=[SealedMeta.key], set_={"sealed": _meta_upsert.excluded.sealed}
+)
 _MAX_COUNTER = sa.select(sa.func.max(ChangeRow.counter)).where(
     ChangeRow.device_id == sa.bindparam("device")
 )
@@ -861,17 +866,19 @@ class Store:
         )
 
     def _stored_code_seq(self, session: Session) -> dict[str, int]:
-        row = session.get(SealedMeta, "code_seq")
-        if row is None:
+        blob = session.execute(_GET_SEALED_META, {"key": "code_seq"}).scalar()
+        if blob is None:
             return {}
-        data = json.loads(self._meta.open(row.sealed, ad=b"meta|code_seq"))
+        data = json.loads(self._meta.open(blob, ad=b"meta|code_seq"))
         return {str(k): int(v) for k, v in data.items()}
 
     def _store_code_seq(self, session: Session, batch: dict[str, int]) -> None:
         seqs = {k: v for k, v in batch.items() if k != _LOADED}
         for prefix, value in seqs.items():
             self._code_seq[prefix] = max(self._code_seq.get(prefix, 0), value)
-        session.merge(SealedMeta(key="code_seq", sealed=self._seal_meta("code_seq", seqs)))
+        session.execute(
+            _UPSERT_SEALED_META, {"key": "code_seq", "sealed": self._seal_meta("code_seq", seqs)}
+        )
 
     @staticmethod
     def _keep_tombstones(
