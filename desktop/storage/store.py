@@ -230,8 +230,9 @@ def _now_utc() -> datetime:
     return datetime.now(tz=UTC)
 
 
-def _dumps(value: object) -> bytes:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, sort_keys=True).encode()
+def _dumps(value: object, *, sort: bool = True) -> bytes:
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, sort_keys=sort)
+    return text.encode()
 
 
 def _change_ad(record_id: str, change_id: ChangeId) -> bytes:
@@ -751,7 +752,7 @@ class Store:
         state = state or RecordState(draft.record_id, draft.kind)
         state.apply(change)
         self._write_change(session, change)
-        view = self._materialize(session, state, previous=existing)
+        view = self._materialize(session, state, previous=existing, latest=change.hlc)
         action = "create" if existing is None else ("resolve" if resolve else "edit")
         self._add_audit(session, action, draft.record_id, detail=",".join(resolve))
         return SaveResult(view, change.id, existing is None)
@@ -768,7 +769,7 @@ class Store:
             change = self._new_change(session, view.record_id, view.kind, edits)
             state.apply(change)
             self._write_change(session, change)
-            new_view = self._materialize(session, state, previous=view)
+            new_view = self._materialize(session, state, previous=view, latest=change.hlc)
             self._add_audit(session, "delete", view.record_id)
         return new_view
 
@@ -910,7 +911,7 @@ class Store:
 
     def _write_change(self, session: Session, change: Change) -> None:
         blob = self._changes.seal(
-            _dumps(change.to_json()), ad=_change_ad(change.record_id, change.id)
+            _dumps(change.to_json(), sort=False), ad=_change_ad(change.record_id, change.id)
         )
         session.execute(
             _INSERT_CHANGE,
@@ -970,16 +971,29 @@ class Store:
             raise ChangeRejectedError("kind_mismatch", change=str(new[0].id))
 
     def _materialize(
-        self, session: Session, state: RecordState, *, previous: RecordView | None
+        self,
+        session: Session,
+        state: RecordState,
+        *,
+        previous: RecordView | None,
+        latest: Hlc | None = None,
     ) -> RecordView:
-        """Seal the merged state of a record into ``records``; stage its working-set entry."""
+        """Seal the merged state of a record into ``records``; stage its working-set entry.
+
+        ``latest`` is the clock of the one change just applied on top of ``previous`` (a local
+        save), which spares a scan of every field's heads.
+        """
         doc = unflatten(state.flat())
         code = str(doc.pop("code", "") or (previous.code if previous else ""))
-        hlcs = [h.hlc for path in state.paths() for h in state.heads(path)]
-        updated = max(hlcs, default=Hlc(0, 0))
-        if previous is not None:
-            updated = max(updated, previous.updated)
-        created = previous.created if previous is not None else min(hlcs, default=Hlc(0, 0))
+        if latest is not None:
+            updated = max(latest, previous.updated) if previous is not None else latest
+            created = previous.created if previous is not None else latest
+        else:
+            hlcs = [h.hlc for path in state.paths() for h in state.heads(path)]
+            updated = max(hlcs, default=Hlc(0, 0))
+            if previous is not None:
+                updated = max(updated, previous.updated)
+            created = previous.created if previous is not None else min(hlcs, default=Hlc(0, 0))
         summary = _summarize(state.kind, doc)
         search = _search_text(code, doc)
         conflicts = _visible_conflicts(state)
@@ -996,7 +1010,7 @@ class Store:
             "changes": len(state.change_ids),
         }
         record_id = state.record_id
-        doc_blob = self._records.seal(_dumps(doc), ad=_record_doc_ad(record_id))
+        doc_blob = self._records.seal(_dumps(doc, sort=False), ad=_record_doc_ad(record_id))
         values = {
             "record_id": record_id,
             "kind": state.kind,
