@@ -13,11 +13,12 @@ import json
 import os
 import sys
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
-from desktop.i18n import current_language, translate
+from desktop.i18n import LANGUAGES, argparse_text, current_language, translate
 from desktop.problem_messages import problem_text
 from desktop.storage.errors import DiskFullError, StorageError, WriteFailedError
 from desktop.storage.profile import resolve_profile_dir
@@ -294,6 +295,25 @@ def _summary(view: RecordView) -> dict[str, Any]:
     return out
 
 
+def _label(ctx: _Context, list_name: str, code: object) -> str:
+    """The display label of a taxonomy code in the user's language; "-" for none.
+
+    A code this version's taxonomy does not know (a record from a newer Simpul) shows as is.
+    """
+    from simpul.records.taxonomy import UnknownCodeError, UnknownListError, load_taxonomy
+
+    if code is None or code == "":
+        return "-"
+    try:
+        return load_taxonomy().label(list_name, str(code), lang="en" if ctx.lang == "en" else "id")
+    except (UnknownCodeError, UnknownListError):
+        return str(code)
+
+
+def _labels(ctx: _Context, list_name: str, codes: Sequence[object]) -> str:
+    return ", ".join(_label(ctx, list_name, c) for c in codes) or "-"
+
+
 def cmd_record_list(ctx: _Context) -> int:
     with ctx.open_store() as store:
         views = store.records(ctx.args.kind)
@@ -306,12 +326,51 @@ def cmd_record_list(ctx: _Context) -> int:
     for row in rows:
         flag = f"  [{ctx.t('needs_review')}]" if row["needs_review"] else ""
         if row["kind"] == "case":
-            detail = f"{','.join(row['violence_types'])}  {row['victims']}  {row['status'] or ''}"
+            detail = "  ".join(
+                (
+                    _labels(ctx, "violence_type", row["violence_types"]),
+                    ctx.t("list_victims", count=row["victims"]),
+                    _label(ctx, "case_status", row["status"]),
+                )
+            )
         else:
-            detail = f"{row['title'] or ''}  {','.join(row['topics'])}  {row['participants']}"
+            detail = "  ".join(
+                (
+                    _label(ctx, "outreach_type", row["type"]),
+                    row["title"] or "-",
+                    _labels(ctx, "outreach_topic", row["topics"]),
+                    ctx.t("list_participants", count=row["participants"]),
+                )
+            )
         kind = ctx.t("kind_" + row["kind"])
         print(f"{row['code']}  {row['date'] or '-'}  {kind}  {detail}{flag}  {row['id']}")
     return EXIT_OK
+
+
+def _summary_block(ctx: _Context, row: dict[str, Any]) -> list[tuple[str, str]]:
+    """The readable head of ``record show``: labels, not codes, in the user's language."""
+    rows = [
+        ("show_code", str(row["code"])),
+        ("show_id", str(row["id"])),
+        ("show_kind", ctx.t("kind_" + row["kind"])),
+    ]
+    if row["kind"] == "case":
+        rows += [
+            ("show_reported_on", row["date"] or "-"),
+            ("show_status", _label(ctx, "case_status", row["status"])),
+            ("show_violence_types", _labels(ctx, "violence_type", row["violence_types"])),
+            ("show_victims", str(row["victims"])),
+        ]
+    else:
+        rows += [
+            ("show_held_on", row["date"] or "-"),
+            ("show_outreach_type", _label(ctx, "outreach_type", row["type"])),
+            ("show_title", row["title"] or "-"),
+            ("show_topics", _labels(ctx, "outreach_topic", row["topics"])),
+            ("show_participants", str(row["participants"])),
+        ]
+    rows.append(("conflicts_heading", ", ".join(row["needs_review"]) or "-"))
+    return rows
 
 
 def cmd_record_show(ctx: _Context) -> int:
@@ -346,10 +405,12 @@ def cmd_record_show(ctx: _Context) -> int:
     if ctx.args.json:
         _print_json(data)
         return EXIT_OK
-    print(f"{view.code}  ({ctx.t('kind_' + view.kind)}, {view.record_id})")
+    head = [(ctx.t(key), value) for key, value in _summary_block(ctx, _summary(view))]
+    width = max(len(key) for key, _ in head)
+    for key, value in head:
+        print(f"{key:<{width}}  {value}")
+    print(f"\n{ctx.t('show_document')}:")
     print(json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True))
-    if view.conflicts:
-        print(f"\n{ctx.t('conflicts_heading')}: {', '.join(view.conflicts)}")
     print(f"\n{ctx.t('history_heading')}:")
     for h in data["history"]:
         print(f"  {h['at']}  {h['author']}  {h['change']}  {', '.join(h['fields'])}")
@@ -485,90 +546,131 @@ def cmd_audit(ctx: _Context) -> int:
 # --------------------------------------------------------------------------- parser
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="simpul",
-        description="Simpul: catatan kasus dan sosialisasi desa (Kabupaten Pemalang).",
-    )
-    parser.add_argument(
-        "--profile",
-        metavar="DIR",
-        help="profile directory (default: SIMPUL_PROFILE or the platform data dir)",
-    )
-    parser.add_argument("--lang", choices=("id", "en"), help="language of messages (default: id)")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
+    """The parser of ``simpul``; help texts in ``lang`` (``--lang``, ``SIMPUL_LANG``, else id).
+
+    argparse's own words ("usage:", "options", its errors) follow ``lang`` only inside
+    ``_argparse_language``, which ``main`` wraps around building and parsing.
+    """
+    lang = current_language(lang)
+
+    def h(code: str) -> str:
+        # argparse expands %-placeholders in help texts; the catalogue's texts have none
+        return translate(code, lang).replace("%", "%%")
+
+    parser = argparse.ArgumentParser(prog="simpul", description=h("help_description"))
+    parser.add_argument("--profile", metavar=h("help_metavar_dir"), help=h("help_profile"))
+    parser.add_argument("--lang", choices=LANGUAGES, help=h("help_lang"))
+    sub = parser.add_subparsers(dest="command", metavar=h("help_metavar_command"))
 
     def add(
-        name: str, func: Callable[[_Context], int], help_text: str, parent: Any = sub
+        name: str, func: Callable[[_Context], int] | None, help_code: str, parent: Any = sub
     ) -> argparse.ArgumentParser:
-        p: argparse.ArgumentParser = parent.add_parser(name, help=help_text)
-        p.set_defaults(func=func)
+        text = h(help_code)
+        p: argparse.ArgumentParser = parent.add_parser(name, help=text, description=text)
+        if func is not None:
+            p.set_defaults(func=func)
         return p
 
-    p = add("init", cmd_init, "create a profile (vault, database) and print the recovery code once")
+    def actions(p: argparse.ArgumentParser, dest: str) -> Any:
+        return p.add_subparsers(dest=dest, metavar=h("help_metavar_action"), required=True)
+
+    def json_flag(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--json", action="store_true", help=h("help_json"))
+
+    def seed(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--seed", type=int, default=1, metavar="N", help=h("help_seed"))
+
+    p = add("init", cmd_init, "help_init")
     p.add_argument(
-        "--village",
-        required=True,
-        metavar="CODE",
-        help="Kemendagri village code, e.g. 33.27.08.2012",
-    )
-    p.add_argument(
-        "--user", default="kader", help="user name of the first focal point (default: kader)"
-    )
-    p.add_argument("--json", action="store_true")
-
-    record = sub.add_parser("record", help="add, list and show records")
-    rsub = record.add_subparsers(dest="record_command", metavar="ACTION", required=True)
-    p = add("template", cmd_record_template, "print a valid synthetic example as JSON", rsub)
-    p.add_argument("--kind", choices=("case", "outreach"), required=True)
-    p.add_argument("--seed", type=int, default=1)
-    p = add("add", cmd_record_add, "validate a JSON document and save it", rsub)
-    p.add_argument("--kind", choices=("case", "outreach"))
-    p.add_argument("file", metavar="FILE", help="JSON file, or - for standard input")
-    p.add_argument("--json", action="store_true")
-    p = add("list", cmd_record_list, "list records", rsub)
-    p.add_argument("--kind", choices=("case", "outreach"))
-    p.add_argument("--json", action="store_true")
-    p = add("show", cmd_record_show, "show one record and its history", rsub)
-    p.add_argument("ref", metavar="ID", help="record id or case code")
-    p.add_argument("--json", action="store_true")
-
-    p = add("demo-data", cmd_demo_data, "add synthetic records (never real people)")
-    p.add_argument("--cases", type=int, default=20)
-    p.add_argument("--outreach", type=int, default=5)
-    p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--json", action="store_true")
-
-    p = add("status", cmd_status, "village, device, record counts, pending changes")
-    p.add_argument("--json", action="store_true")
-
-    passphrase = sub.add_parser("passphrase", help="change your passphrase")
-    psub = passphrase.add_subparsers(dest="passphrase_command", metavar="ACTION", required=True)
-    add(
-        "change",
-        cmd_passphrase_change,
-        "change the passphrase (new one from SIMPUL_NEW_PASSPHRASE or prompted)",
-        psub,
-    )
-
-    p = add("recover", cmd_recover, "unlock with the recovery code and set a new passphrase")
-    p.add_argument(
-        "--code",
-        help="the recovery code; better omitted: then SIMPUL_RECOVERY_CODE, else asked without "
-        "echo (a code on the command line shows in ps and in the shell history)",
+        "--village", required=True, metavar=h("help_metavar_code"), help=h("help_village")
     )
     p.add_argument(
-        "--user", help="whose passphrase to set (needed when the profile has several users)"
+        "--user", default="kader", metavar=h("help_metavar_name"), help=h("help_init_user")
     )
+    json_flag(p)
 
-    user = sub.add_parser("user", help="manage the users of this laptop")
-    usub = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
-    p = add("add", cmd_user_add, "add a user with their own passphrase", usub)
-    p.add_argument("name")
+    rsub = actions(add("record", None, "help_record"), "record_command")
+    p = add("template", cmd_record_template, "help_template", rsub)
+    p.add_argument("--kind", choices=KINDS, required=True, help=h("help_template_kind"))
+    seed(p)
+    p = add("add", cmd_record_add, "help_add", rsub)
+    p.add_argument("--kind", choices=KINDS, help=h("help_add_kind"))
+    p.add_argument("file", metavar=h("help_metavar_file"), help=h("help_file"))
+    json_flag(p)
+    p = add("list", cmd_record_list, "help_list", rsub)
+    p.add_argument("--kind", choices=KINDS, help=h("help_list_kind"))
+    json_flag(p)
+    p = add("show", cmd_record_show, "help_show", rsub)
+    p.add_argument("ref", metavar=h("help_metavar_id"), help=h("help_ref"))
+    json_flag(p)
 
-    p = add("audit", cmd_audit, "show the local audit log")
-    p.add_argument("--json", action="store_true")
+    p = add("demo-data", cmd_demo_data, "help_demo_data")
+    p.add_argument("--cases", type=int, default=20, metavar="N", help=h("help_demo_cases"))
+    p.add_argument("--outreach", type=int, default=5, metavar="N", help=h("help_demo_outreach"))
+    seed(p)
+    json_flag(p)
+
+    json_flag(add("status", cmd_status, "help_status"))
+
+    psub = actions(add("passphrase", None, "help_passphrase"), "passphrase_command")
+    add("change", cmd_passphrase_change, "help_passphrase_change", psub)
+
+    p = add("recover", cmd_recover, "help_recover")
+    p.add_argument("--code", metavar=h("help_metavar_code"), help=h("help_recover_code"))
+    p.add_argument("--user", metavar=h("help_metavar_name"), help=h("help_recover_user"))
+
+    usub = actions(add("user", None, "help_user"), "user_command")
+    p = add("add", cmd_user_add, "help_user_add", usub)
+    p.add_argument("name", metavar=h("help_metavar_name"), help=h("help_user_name"))
+
+    json_flag(add("audit", cmd_audit, "help_audit"))
     return parser
+
+
+def _lang_option(argv: Sequence[str]) -> str | None:
+    """The value of ``--lang X`` / ``--lang=X`` (or an abbreviation argparse accepts), if any.
+
+    The help texts are built before argparse reads ``--lang``, so it is looked up first.
+    """
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        name, eq, value = arg.partition("=")
+        if len(name) >= 3 and "--lang".startswith(name):
+            if eq:
+                return value
+            return argv[i + 1] if i + 1 < len(argv) else None
+    return None
+
+
+@contextmanager
+def _argparse_language(lang: str) -> Iterator[None]:
+    """argparse's own words in ``lang`` while the block runs.
+
+    argparse looks up "usage:", "options", "show this help message and exit" and its error
+    messages through its module-level gettext functions ``_`` and ``ngettext`` at the moment
+    it uses them; they are swapped for the catalogue's and put back afterwards.
+    """
+    if lang == "en":
+        yield
+        return
+    saved = {name: vars(argparse)[name] for name in ("_", "ngettext") if name in vars(argparse)}
+
+    def gettext(message: str) -> str:
+        return argparse_text(message, lang) if isinstance(message, str) else message
+
+    def ngettext(singular: str, plural: str, n: int) -> str:
+        return argparse_text(singular if n == 1 else plural, lang)
+
+    replacements: dict[str, Callable[..., str]] = {"_": gettext, "ngettext": ngettext}
+    try:
+        for name in saved:
+            setattr(argparse, name, replacements[name])
+        yield
+    finally:
+        for name, original in saved.items():
+            setattr(argparse, name, original)
 
 
 def _fail(
@@ -607,12 +709,15 @@ def _user_error_message(exc: UserError, profile: Path) -> tuple[str, dict[str, o
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``simpul`` command."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    lang = current_language(_lang_option(argv))
+    with _argparse_language(lang):
+        parser = build_parser(lang)
+        args = parser.parse_args(argv)  # a usage error: usage and one line, exit 2
+        if not getattr(args, "func", None):
+            parser.print_help()
+            return EXIT_OK
     lang = current_language(args.lang)
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return EXIT_OK
     ctx = _Context(args)
     try:
         return int(args.func(ctx))

@@ -217,13 +217,159 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "status_review": ("Records needing review", "Catatan perlu ditinjau"),
     "history_heading": ("History", "Riwayat"),
     "conflicts_heading": ("Fields needing review", "Isian yang perlu ditinjau"),
+    "list_victims": ("{count} victim(s)", "{count} korban"),
+    "list_participants": ("{count} participant(s)", "{count} peserta"),
+    "show_code": ("Code", "Kode"),
+    "show_id": ("Id", "ID"),
+    "show_kind": ("Kind", "Jenis catatan"),
+    "show_reported_on": ("Reported on", "Tanggal laporan"),
+    "show_held_on": ("Held on", "Tanggal kegiatan"),
+    "show_status": ("Status", "Status"),
+    "show_violence_types": ("Types of violence", "Jenis kekerasan"),
+    "show_victims": ("Victims", "Jumlah korban"),
+    "show_title": ("Title", "Judul"),
+    "show_outreach_type": ("Type of activity", "Jenis kegiatan"),
+    "show_topics": ("Topics", "Topik"),
+    "show_participants": ("Participants", "Jumlah peserta"),
+    "show_document": ("Document (JSON)", "Dokumen (JSON)"),
+    # --- help of the command (argparse): descriptions, help= texts and metavars
+    "help_description": (
+        "Simpul: case and outreach records of a village (Pemalang Regency).",
+        "Simpul: catatan kasus dan sosialisasi desa (Kabupaten Pemalang).",
+    ),
+    "help_profile": (
+        "profile folder (default: SIMPUL_PROFILE or the data folder of this computer)",
+        "folder profil (bawaan: SIMPUL_PROFILE atau folder data komputer ini)",
+    ),
+    "help_lang": (
+        "language of messages and help: id (Indonesian) or en (English); default: SIMPUL_LANG, else id",
+        "bahasa pesan dan bantuan: id (Indonesia) atau en (Inggris); bawaan: SIMPUL_LANG, jika tidak ada id",
+    ),
+    "help_json": (
+        "print JSON for scripts instead of text",
+        "cetak JSON untuk skrip, bukan teks biasa",
+    ),
+    "help_init": (
+        "create a profile (vault, database) and print the recovery code once",
+        "buat profil (brankas kunci, basis data) dan cetak kode pemulihan satu kali",
+    ),
+    "help_village": (
+        "Kemendagri village code, e.g. 33.27.08.2012",
+        "kode desa Kemendagri, misalnya 33.27.08.2012",
+    ),
+    "help_init_user": (
+        "user name of the first focal point (default: kader)",
+        "nama pengguna kader pertama (bawaan: kader)",
+    ),
+    "help_record": ("add, list and show records", "tambah, daftar dan tampilkan catatan"),
+    "help_template": (
+        "print a valid synthetic example as JSON",
+        "cetak contoh sintetis yang sah sebagai JSON",
+    ),
+    "help_template_kind": ("kind of record to print", "jenis catatan yang dicetak"),
+    "help_seed": (
+        "seed of the synthetic data: the same seed gives the same data (default: 1)",
+        "benih data sintetis: benih yang sama menghasilkan data yang sama (bawaan: 1)",
+    ),
+    "help_add": (
+        "validate a JSON document and save it (a new record, or an edit of one)",
+        "periksa dokumen JSON lalu simpan (catatan baru, atau perubahan catatan)",
+    ),
+    "help_add_kind": (
+        "kind of record, when the document does not say it",
+        "jenis catatan, jika dokumen tidak menyebutkannya",
+    ),
+    "help_file": (
+        "JSON file, or - for standard input",
+        "berkas JSON, atau - untuk masukan standar",
+    ),
+    "help_list": ("list records", "daftar catatan"),
+    "help_list_kind": ("list only records of this kind", "hanya catatan jenis ini"),
+    "help_show": ("show one record and its history", "tampilkan satu catatan beserta riwayatnya"),
+    "help_ref": ("record id or case code", "id catatan atau kode kasus"),
+    "help_demo_data": (
+        "add synthetic records (never real people)",
+        "tambah catatan sintetis (bukan orang sungguhan)",
+    ),
+    "help_demo_cases": ("number of cases (default: 20)", "jumlah kasus (bawaan: 20)"),
+    "help_demo_outreach": (
+        "number of outreach events (default: 5)",
+        "jumlah kegiatan sosialisasi (bawaan: 5)",
+    ),
+    "help_status": (
+        "village, device, record counts, pending changes",
+        "desa, perangkat, jumlah catatan, perubahan yang belum terkirim",
+    ),
+    "help_passphrase": ("change your passphrase", "ganti frasa sandi Anda"),
+    "help_passphrase_change": (
+        "change the passphrase (new one from SIMPUL_NEW_PASSPHRASE or prompted)",
+        "ganti frasa sandi (yang baru dari SIMPUL_NEW_PASSPHRASE atau ditanyakan)",
+    ),
+    "help_recover": (
+        "unlock with the recovery code and set a new passphrase",
+        "buka dengan kode pemulihan dan pasang frasa sandi baru",
+    ),
+    "help_recover_code": (
+        "the recovery code; better omitted: then SIMPUL_RECOVERY_CODE, else asked without echo (a code on the command line shows in ps and in the shell history)",
+        "kode pemulihan; sebaiknya tidak diisi: lalu dipakai SIMPUL_RECOVERY_CODE, atau ditanyakan tanpa ditampilkan (kode di baris perintah terlihat di ps dan di riwayat shell)",
+    ),
+    "help_recover_user": (
+        "whose passphrase to set (needed when the profile has several users)",
+        "frasa sandi pengguna mana yang dipasang (perlu jika profil punya beberapa pengguna)",
+    ),
+    "help_user": ("manage the users of this laptop", "kelola pengguna laptop ini"),
+    "help_user_add": (
+        "add a user with their own passphrase",
+        "tambah pengguna dengan frasa sandinya sendiri",
+    ),
+    "help_user_name": ("name of the new user", "nama pengguna baru"),
+    "help_audit": ("show the local audit log", "tampilkan log audit lokal"),
+    "help_metavar_command": ("COMMAND", "PERINTAH"),
+    "help_metavar_action": ("ACTION", "TINDAKAN"),
+    "help_metavar_dir": ("DIR", "FOLDER"),
+    "help_metavar_code": ("CODE", "KODE"),
+    "help_metavar_file": ("FILE", "BERKAS"),
+    "help_metavar_id": ("ID", "ID"),
+    "help_metavar_name": ("NAME", "NAMA"),
 }
+
+ARGPARSE_ID: dict[str, str] = {
+    "usage: ": "penggunaan: ",
+    "positional arguments": "argumen posisi",
+    "options": "opsi",
+    "optional arguments": "opsi",
+    "show this help message and exit": "tampilkan bantuan ini lalu keluar",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: kesalahan: %(message)s\n",
+    "argument %(argument_name)s: %(message)s": "argumen %(argument_name)s: %(message)s",
+    "the following arguments are required: %s": "argumen berikut wajib diisi: %s",
+    "one of the arguments %s is required": "salah satu argumen %s wajib diisi",
+    "invalid choice: %(value)r (choose from %(choices)s)": "pilihan tidak sah: %(value)r (pilih dari %(choices)s)",
+    "invalid %(type)s value: %(value)r": "nilai tidak sah: %(value)r",
+    "unrecognized arguments: %s": "argumen tidak dikenal: %s",
+    "expected one argument": "perlu satu nilai",
+    "expected at most one argument": "perlu paling banyak satu nilai",
+    "expected at least one argument": "perlu paling sedikit satu nilai",
+    "expected %s argument": "perlu %s nilai",
+    "expected %s arguments": "perlu %s nilai",
+    "ambiguous option: %(option)s could match %(matches)s": "opsi ambigu: %(option)s bisa berarti %(matches)s",
+    "not allowed with argument %s": "tidak boleh bersama argumen %s",
+    "ignored explicit argument %r": "argumen eksplisit %r diabaikan",
+}
+"""argparse's own words (its gettext message ids) in Indonesian; English is argparse's own.
+
+A message id a newer Python changes falls back to English rather than failing.
+"""
 
 
 def current_language(option: str | None = None) -> str:
     """The language to speak: ``--lang``, else ``SIMPUL_LANG``, else Indonesian."""
     lang = (option or os.environ.get("SIMPUL_LANG") or DEFAULT_LANGUAGE).lower()
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def argparse_text(message: str, lang: str) -> str:
+    """argparse's message ``message`` (a gettext id of argparse) in ``lang``."""
+    return ARGPARSE_ID.get(message, message) if lang == "id" else message
 
 
 def translate(
