@@ -1,0 +1,152 @@
+"""Splitting a backlog: every part seals under the cap, in order, nothing lost or repeated."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from simpul.bundle import (
+    BundlePayload,
+    BundleTooLargeError,
+    Limits,
+    encode_changes,
+    open_bundle,
+    seal_bundle,
+    split_changes,
+)
+from simpul.changes import Change, ChangeId, FieldEdit, Hlc
+
+if TYPE_CHECKING:  # fixtures' types only: conftest is not imported at run time
+    from .conftest import Keys
+
+T0 = 1_767_225_600_000  # 2026-01-01T00:00:00Z
+
+
+MakeChanges = Callable[..., list[Change]]
+
+
+@pytest.fixture(scope="module")
+def backlog(make_changes: MakeChanges) -> list[Change]:
+    return make_changes(80, saves=4, seed=9)
+
+
+def seal_parts(
+    parts: list[list[Change]],
+    keys: Keys,
+    *,
+    recipients: int = 1,
+    holds: dict[str, int] | None = None,
+    chunk_size: int = 64 * 1024,
+) -> list[bytes]:
+    keyring = [keys.district_enc, keys.other_enc, keys.device_enc][:recipients]
+    return [
+        seal_bundle(
+            BundlePayload(
+                kind="changes",
+                sender="d" * 128,
+                sequence=2**63 - 1,
+                changes=tuple(part),
+                holds=holds or {},
+                bundle_id="b" * 64,
+                created_at=T0,
+            ),
+            recipients=[key.public_key for key in keyring],
+            signer=keys.device_sig,
+            chunk_size=chunk_size,
+            limits=Limits(max_bundle_bytes=2**40),
+        )
+        for part in parts
+    ]
+
+
+@pytest.mark.parametrize("cap", [12 * 1024, 40 * 1024, 200 * 1024])
+@pytest.mark.parametrize("recipients", [1, 3])
+def test_each_part_seals_under_the_cap(
+    backlog: list[Change], keys: Keys, cap: int, recipients: int
+) -> None:
+    holds = {f"device-{n:03d}": n + 1 for n in range(40)}
+    parts = split_changes(backlog, max_bundle_bytes=cap, recipients=recipients, holds=holds)
+    assert [c for part in parts for c in part] == backlog
+    assert all(parts)
+    sizes = [len(b) for b in seal_parts(parts, keys, recipients=recipients, holds=holds)]
+    assert max(sizes) <= cap
+    # Greedy: every part but the last is nearly full (the overhead estimate assumes the
+    # longest possible inner header, which weighs more under a small cap).
+    fullness = 0.75 if cap < 20 * 1024 else 0.9
+    assert all(size > fullness * cap for size in sizes[:-1]), sizes
+    if cap < 100 * 1024:
+        assert len(parts) > 1
+
+
+def test_parts_open_and_give_back_the_backlog(backlog: list[Change], keys: Keys) -> None:
+    parts = split_changes(backlog, max_bundle_bytes=30 * 1024)
+    received: list[Change] = []
+    for data in seal_parts(parts, keys):
+        opened = open_bundle(
+            data,
+            recipient=keys.district_enc,
+            trusted_signers=keys.trusted,
+            limits=Limits(max_bundle_bytes=30 * 1024),
+        )
+        received.extend(opened.changes)
+    assert received == backlog
+
+
+def test_backlog_that_fits_is_one_part(backlog: list[Change]) -> None:
+    assert split_changes(backlog, max_bundle_bytes=16 * 1024 * 1024) == [backlog]
+    assert split_changes([], max_bundle_bytes=16 * 1024 * 1024) == []
+
+
+def test_uncompressed_size_stays_within_the_receivers_limit(backlog: list[Change]) -> None:
+    limit = 20_000
+    parts = split_changes(backlog, max_bundle_bytes=16 * 1024 * 1024, max_payload_bytes=limit)
+    assert len(parts) > 1
+    assert all(len(encode_changes(part)) <= limit for part in parts)
+    assert [c for part in parts for c in part] == backlog
+
+
+def _big_change(size: int) -> Change:
+    # Random-looking text does not compress: a long free-text field of a synthetic record.
+    rng = random.Random(size)
+    text = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz ") for _ in range(size))
+    return Change(
+        id=ChangeId("dev-a", 1),
+        record_id="0b5e6f1c-6a0e-4b8c-9d7e-2f1a3c4b5d6e",
+        kind="case",
+        hlc=Hlc(T0, 0),
+        author="kader-01",
+        edits=(FieldEdit("narrative", text, frozenset()),),
+    )
+
+
+def test_a_change_too_large_for_any_bundle(backlog: list[Change]) -> None:
+    with pytest.raises(BundleTooLargeError):
+        split_changes([_big_change(50_000)], max_bundle_bytes=20_000)
+    with pytest.raises(BundleTooLargeError):
+        split_changes(backlog[:3], max_bundle_bytes=1 << 20, max_payload_bytes=100)
+
+
+def test_a_cap_below_the_overhead(backlog: list[Change]) -> None:
+    with pytest.raises(ValueError):
+        split_changes(backlog, max_bundle_bytes=2_000)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    cap=st.integers(8 * 1024, 80 * 1024),
+    start=st.integers(0, 200),
+    count=st.integers(0, 120),
+    chunk_size=st.sampled_from([64, 1000, 64 * 1024]),
+)
+def test_random_caps(
+    backlog: list[Change], keys: Keys, cap: int, start: int, count: int, chunk_size: int
+) -> None:
+    changes = backlog[start : start + count]
+    parts = split_changes(changes, max_bundle_bytes=cap, chunk_size=chunk_size)
+    assert [c for part in parts for c in part] == changes
+    assert all(len(b) <= cap for b in seal_parts(parts, keys, chunk_size=chunk_size))
