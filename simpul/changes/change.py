@@ -52,6 +52,8 @@ _COUNTER = re.compile(r"[1-9][0-9]*")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _CHANGE_KEYS = frozenset({"id", "record_id", "kind", "hlc", "author", "edits"})
 _EDIT_KEYS = frozenset({"path", "value", "pred"})
+# exact types whose values need neither a check nor a copy (float needs a finiteness check)
+_PLAIN_SCALARS = frozenset({str, int, bool})
 
 
 class ChangeError(Error):
@@ -259,9 +261,7 @@ class Change:
         raw_edits = obj["edits"]
         if not isinstance(raw_edits, list):
             raise ChangeFormatError(f"edits: expected an array, got {_kind_of(raw_edits)}")
-        edits = tuple(
-            _edit_from_json(raw, f"edits[{index}]") for index, raw in enumerate(raw_edits)
-        )
+        edits = tuple(_edit_from_json(raw, index) for index, raw in enumerate(raw_edits))
         fields: dict[str, str] = {}
         for key in ("record_id", "kind", "author"):
             with _at(key):
@@ -299,35 +299,60 @@ def check_path(path: object) -> str:
         raise ChangeFormatError(f"path: longer than {_MAX_PATH_LEN} characters: {path!r:.60}")
     if _CONTROL.search(path):
         raise ChangeFormatError(f"path: contains a control character: {path!r:.60}")
-    for segment in path.split("/"):
-        if not segment:
-            raise ChangeFormatError(f"path: has an empty segment: {path!r:.60}")
-        if ".." in segment:
-            raise ChangeFormatError(f"path: a segment contains '..': {path!r:.60}")
+    # An empty segment is a leading or trailing "/" or a "//"; ".." inside a segment is ".."
+    # anywhere, since "/" never belongs to a segment. (Checked without splitting: this runs
+    # for every field of every change a district imports.)
+    if path[0] == "/" or path[-1] == "/" or "//" in path:
+        raise ChangeFormatError(f"path: has an empty segment: {path!r:.60}")
+    if ".." in path:
+        raise ChangeFormatError(f"path: a segment contains '..': {path!r:.60}")
     return path
 
 
-def _edit_from_json(data: object, where: str) -> FieldEdit:
-    obj = _exact_object(data, _EDIT_KEYS, where)
-    with _at(where):
+def _edit_from_json(data: object, index: int) -> FieldEdit:
+    if type(data) is dict and data.keys() == _EDIT_KEYS:
+        obj: dict[str, object] = data
+    else:
+        obj = _exact_object(data, _EDIT_KEYS, f"edits[{index}]")
+    try:
         path = check_path(obj["path"])
-    value = _copy_json_value(obj["value"], f"{where}.value", 0)
+    except ChangeFormatError as exc:
+        raise ChangeFormatError(f"edits[{index}]: {exc}") from None
+    raw_value = obj["value"]
+    value: JsonValue
+    if raw_value is None or type(raw_value) in _PLAIN_SCALARS:
+        value = raw_value  # type: ignore[assignment]
+    else:
+        value = _copy_json_value(raw_value, f"edits[{index}].value", 0)
     raw_pred = obj["pred"]
     if not isinstance(raw_pred, list):
-        raise ChangeFormatError(f"{where}.pred: expected an array, got {_kind_of(raw_pred)}")
+        raise ChangeFormatError(
+            f"edits[{index}].pred: expected an array, got {_kind_of(raw_pred)}"
+        )
     pred: set[ChangeId] = set()
-    for index, raw in enumerate(raw_pred):
-        with _at(f"{where}.pred[{index}]"):
+    for pindex, raw in enumerate(raw_pred):
+        try:
             change_id = ChangeId.parse(_string(raw))
+        except ChangeFormatError as exc:
+            raise ChangeFormatError(f"edits[{index}].pred[{pindex}]: {exc}") from None
         if change_id in pred:
-            raise ChangeFormatError(f"{where}.pred[{index}]: {change_id} appears more than once")
+            raise ChangeFormatError(
+                f"edits[{index}].pred[{pindex}]: {change_id} appears more than once"
+            )
         pred.add(change_id)
-    return FieldEdit(path, value, frozenset(pred))
+    # path and value were checked just above: build the edit without checking them again
+    edit = object.__new__(FieldEdit)
+    object.__setattr__(edit, "path", path)
+    object.__setattr__(edit, "value", value)
+    object.__setattr__(edit, "pred", frozenset(pred))
+    return edit
 
 
 def _exact_object(data: object, keys: frozenset[str], where: str) -> dict[str, object]:
     if not isinstance(data, dict):
         raise ChangeFormatError(f"{where}: expected an object, got {_kind_of(data)}")
+    if data.keys() == keys:
+        return data
     missing = sorted(keys - data.keys())
     if missing:
         raise ChangeFormatError(f"{where}: missing key {missing[0]!r}")
@@ -375,6 +400,8 @@ def _copy_json_value(value: object, where: str, depth: int) -> JsonValue:
     if depth >= _MAX_VALUE_DEPTH:
         raise ChangeFormatError(f"{where}: nested deeper than {_MAX_VALUE_DEPTH} levels")
     if isinstance(value, list):
+        if all(type(item) is str for item in value):  # the common case: a list of codes
+            return list(value)
         return [
             _copy_json_value(item, f"{where}[{index}]", depth + 1)
             for index, item in enumerate(value)
