@@ -1,0 +1,833 @@
+"""The district server's HTTP API (DESIGN.md §6): a FastAPI app over one :class:`District`.
+
+Stateless per request: every piece of state lives in the database behind the District service,
+which is thread-safe (each call opens its own session), so several server processes can run
+behind a proxy and FastAPI's worker threads share one service.
+
+Errors are JSON ``{"error": code, "message": English text, "params": {...}}`` with an HTTP
+status; nothing a client sends can produce a traceback in a response. The server's own access
+log names only the method, the route *template* (``/v1/records/{record_id}``), the status and
+the duration: no query strings, no ids, no client addresses, so the log holds nothing about a
+person or a village laptop.
+"""
+
+# No ``from __future__ import annotations``: FastAPI reads the endpoints' annotations at run time,
+# and they name dependencies defined inside create_app.
+import base64
+import binascii
+import logging
+import re
+import threading
+import time
+import traceback
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from importlib import metadata
+from typing import Annotated, Any, Final, Literal, TypeVar
+
+import anyio
+from fastapi import Depends, FastAPI, Header, Path, Query, Request, Response
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from district.errors import UnknownDeviceError
+from district.messages import translate
+from district.service import MAX_IMPORT_BYTES, District
+from district.views import DeviceView, ImportResult, StaffView
+from simpul.bundle import key_id
+from simpul.errors import Error, UserError
+
+__all__ = [
+    "CURSOR_HEADER",
+    "IMPORT_STATUS_HEADER",
+    "MAX_JSON_BYTES",
+    "create_app",
+]
+
+T = TypeVar("T")
+
+CURSOR_HEADER: Final = "X-Simpul-Cursor"
+"""Header of a pull answer: the cursor to store once the return bundle is applied."""
+
+IMPORT_STATUS_HEADER: Final = "X-Simpul-Import-Status"
+"""Header of a push answer: ``imported`` or ``already_imported``."""
+
+BUNDLE_ID_HEADER: Final = "X-Simpul-Bundle-Id"
+
+MAX_JSON_BYTES: Final = 5 * 1024 * 1024
+"""Largest JSON request body (a case with 500 victims and long texts is well under 1 MB)."""
+
+IMPORT_CONCURRENCY: Final = 8
+"""Bundles opened at once: each may inflate to 64 MiB (Limits.max_payload_bytes)."""
+
+LOGIN_CONCURRENCY: Final = 4
+"""Password checks at once: each Argon2id derivation takes 64 MiB (RFC 9106 §4)."""
+
+_PUSH_PATH: Final = "/v1/sync/push"
+_BUNDLE_ID: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{7,63}")
+_BEARER: Final = re.compile(r"Bearer[ \t]+([A-Za-z0-9._~+/=-]{1,512})[ \t]*", re.IGNORECASE)
+_OCTETS: Final = "application/octet-stream"
+
+_log = logging.getLogger("district.http")
+_access = logging.getLogger("district.access")
+
+# HTTP status of each error code; a UserError not listed is a 400, any other error a 500.
+_STATUS: Final[Mapping[str, int]] = {
+    "unauthorized": 401,
+    "bad_credentials": 401,
+    "session_expired": 401,
+    "unknown_device": 401,
+    "device_revoked": 403,
+    "access_denied": 403,
+    "unknown_sender": 403,
+    "record_not_found": 404,
+    "not_found": 404,
+    "method_not_allowed": 405,
+    "device_exists": 409,
+    "user_exists": 409,
+    "too_large": 413,
+    "request_too_large": 413,
+    "invalid_request": 422,
+    "invalid_base64": 422,
+    "invalid_device_key": 422,
+    "invalid_device_id": 422,
+    "idempotency_key_invalid": 422,
+    "idempotency_key_mismatch": 422,
+    "unknown_village": 422,
+    "unknown_role": 422,
+    "weak_password": 422,
+    "invalid_user_name": 422,
+    "validation_failed": 422,
+    "bad_base": 422,
+    "village_change": 422,
+    "record_corrupt": 500,
+    "internal_error": 500,
+    "database_busy": 503,
+}
+
+
+# --------------------------------------------------------------------------- errors
+
+
+class ApiError(Exception):
+    """An error the API answers with directly: ``code`` (see :data:`_STATUS`) and params."""
+
+    def __init__(self, code: str, status: int | None = None, **params: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.status = status or _STATUS.get(code, 400)
+        self.params = params
+
+
+def _json_params(params: Mapping[str, object]) -> dict[str, Any]:
+    """Placeholder values that JSON can carry (codes, counts, problem paths; no person data)."""
+    out: dict[str, Any] = {}
+    for name, value in params.items():
+        if isinstance(value, str | int | float | bool) or value is None:
+            out[name] = value
+        elif isinstance(value, list | tuple):
+            out[name] = jsonable_encoder(value)
+    return out
+
+
+def error_response(
+    code: str,
+    *,
+    status: int | None = None,
+    params: Mapping[str, object] | None = None,
+    fallback: str = "",
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    """The JSON answer for an error code.
+
+    Args:
+        code: Stable error code (the client translates it).
+        status: HTTP status; by default from the code.
+        params: Placeholder values of the message.
+        fallback: English text for a code the catalogue does not know.
+        headers: Extra response headers.
+
+    Returns:
+        ``{"error": code, "message": ..., "params": {...}}``.
+    """
+    params = params or {}
+    body: dict[str, Any] = {
+        "error": code,
+        "message": translate(code, "en", params, fallback=fallback),
+    }
+    safe = _json_params(params)
+    if safe:
+        body["params"] = safe
+    status = status or _STATUS.get(code, 400)
+    all_headers = dict(headers or {})
+    if status == 401:
+        all_headers.setdefault("WWW-Authenticate", "Bearer")
+    if status == 503:
+        all_headers.setdefault("Retry-After", "1")
+    return JSONResponse(body, status_code=status, headers=all_headers)
+
+
+def _english(exc: UserError) -> str:
+    message = str(exc.args[0]) if exc.args else exc.code
+    try:
+        return message.format(**exc.params)
+    except (KeyError, IndexError, ValueError):
+        return message
+
+
+# --------------------------------------------------------------------------- ASGI middleware
+
+
+class _BodyTooLargeError(StarletteHTTPException):
+    """Raised from ``receive`` when a body grows past its route's cap."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(status_code=413, detail="request_too_large")
+        self.limit = limit
+
+
+class BodyLimitMiddleware:
+    """Refuse request bodies over a cap before they are read into memory.
+
+    A declared ``Content-Length`` over the cap is answered with 413 at once, before the app
+    runs (nothing is read, no database is touched); a chunked body is counted as it arrives and
+    stops at the cap. Push bodies may be as large as a bundle; every other body is JSON.
+    """
+
+    def __init__(self, app: ASGIApp, *, push_limit: int, json_limit: int) -> None:
+        """Wrap ``app``.
+
+        Args:
+            app: The application.
+            push_limit: Cap of ``POST /v1/sync/push`` bodies (bytes).
+            json_limit: Cap of every other body (bytes).
+        """
+        self.app = app
+        self.push_limit = push_limit
+        self.json_limit = json_limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.push_limit if scope.get("path") == _PUSH_PATH else self.json_limit
+        declared: int | None = None
+        for name, value in scope.get("headers", ()):
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    declared = -1
+        if declared is not None and (declared < 0 or declared > limit):
+            code = "invalid_request" if declared < 0 else "request_too_large"
+            response = error_response(code, params={"limit": limit})
+            await response(scope, receive, send)
+            return
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise _BodyTooLargeError(limit)
+            return message
+
+        await self.app(scope, limited_receive, send)
+
+
+class GuardMiddleware:
+    """Outermost layer: a sanitized access log, safe headers, and no traceback ever sent.
+
+    An unexpected exception is answered with a JSON 500 and logged with its type and stack
+    only: exception *messages* can quote SQL parameters or input, which may be person data.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        """Wrap ``app``."""
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 0
+
+        async def guarded_send(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+                headers = list(message.get("headers", ()))
+                headers.append((b"cache-control", b"no-store"))
+                headers.append((b"x-content-type-options", b"nosniff"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, guarded_send)
+        except Exception as exc:  # the last line of defence of every request
+            _log.error(
+                "unhandled %s in %s %s\n%s",
+                type(exc).__name__,
+                scope.get("method", "?"),
+                _route_template(scope),
+                "".join(traceback.format_tb(exc.__traceback__)),
+            )
+            if status == 0:
+                await error_response("internal_error")(scope, receive, guarded_send)
+            else:  # the answer had begun: all we can do is cut it off
+                raise
+        finally:
+            _access.info(
+                "%s %s %d %.1fms",
+                scope.get("method", "?"),
+                _route_template(scope),
+                status,
+                (time.perf_counter() - started) * 1000,
+            )
+
+
+def _route_template(scope: Scope) -> str:
+    """The matched route's path template (``/v1/records/{record_id}``), never the real path."""
+    route = scope.get("route")
+    path = getattr(route, "path", None)
+    return path if isinstance(path, str) else "(unmatched)"
+
+
+# --------------------------------------------------------------------------- API models
+
+
+class HealthOut(BaseModel):
+    """``GET /v1/health``."""
+
+    status: Literal["ok"]
+    version: str
+
+
+class ErrorOut(BaseModel):
+    """Every error answer."""
+
+    error: str = Field(description="Stable error code; clients translate it.")
+    message: str = Field(description="English text, for developers and logs.")
+    params: dict[str, Any] = Field(default_factory=dict, description="Message placeholders.")
+
+
+class EnrollIn(BaseModel):
+    """``POST /v1/enroll``: a one-time code and the laptop's public keys."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(min_length=1, max_length=64, description="One-time enrollment code.")
+    device_enc_public: str = Field(
+        min_length=1, max_length=4096, description="Raw public encryption key, base64."
+    )
+    device_sign_public: str = Field(
+        min_length=1, max_length=128, description="Raw public signing key, base64."
+    )
+    device_id: str | None = Field(
+        default=None,
+        max_length=64,
+        description="The id the laptop already uses in its change ids (new if omitted).",
+    )
+
+
+class EnrollOut(BaseModel):
+    """The credentials of a newly enrolled device (the token is shown only now)."""
+
+    device_id: str
+    token: str
+    village: str
+    district_enc_public: str = Field(description="District encryption public key, base64.")
+    district_sign_public: str = Field(description="District signing public key, base64.")
+    district_enc_key_id: str
+    district_sign_key_id: str
+
+
+class LoginIn(BaseModel):
+    """``POST /v1/staff/login``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=128)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class LoginOut(BaseModel):
+    """A staff session."""
+
+    token: str
+    name: str
+    role: str
+
+
+class StaffOut(BaseModel):
+    """The signed-in staff member."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    user_id: int
+    name: str
+    role: str
+
+
+class RecordSummaryOut(BaseModel):
+    """One line of the record list (plaintext categorical columns only)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    record_id: str
+    kind: str
+    code: str | None
+    village: str
+    kecamatan: str
+    period: str | None
+    status: str | None
+    violence_types: list[str]
+    victims: int
+    tppo: bool
+    deleted: bool
+    conflicts: int
+    updated_at: datetime
+
+
+class RecordListOut(BaseModel):
+    """``GET /v1/records``."""
+
+    records: list[RecordSummaryOut]
+    limit: int
+    offset: int
+
+
+class RecordDetailOut(BaseModel):
+    """One decrypted record (the read is audited)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    record_id: str
+    kind: str
+    code: str | None
+    village: str
+    document: dict[str, Any]
+    conflicts: list[str]
+    base: list[str] = Field(description="Pass back as the base of a follow-up.")
+    deleted: bool
+
+
+class FollowupIn(BaseModel):
+    """``POST /v1/records/{record_id}/followup``: the edited document and its base version."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    document: dict[str, Any]
+    base: list[str] = Field(max_length=100_000)
+    resolve: list[str] = Field(default_factory=list, max_length=10_000)
+
+
+class DeviceOut(BaseModel):
+    """An enrolled device."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    device_id: str
+    village: str
+    sign_key_id: str
+    enrolled_at: datetime
+    revoked_at: datetime | None
+    last_seen_at: datetime | None
+    last_bundle_at: datetime | None
+    highest_sequence: int
+
+
+class DeviceListOut(BaseModel):
+    """``GET /v1/devices``."""
+
+    devices: list[DeviceOut]
+
+
+class EnrollmentIn(BaseModel):
+    """``POST /v1/enrollments``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    village: str = Field(min_length=1, max_length=32, description="Kemendagri village code.")
+    ttl_hours: float = Field(default=72, gt=0, le=24 * 90)
+
+
+class EnrollmentOut(BaseModel):
+    """A one-time enrollment code, shown once."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    code: str
+    village: str
+    expires_at: datetime
+
+
+class AuditEntryOut(BaseModel):
+    """One audit entry (codes and counts only)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    at: datetime
+    actor: str
+    action: str
+    record_id: str | None
+    detail: str | None
+
+
+class AuditOut(BaseModel):
+    """``GET /v1/audit``."""
+
+    entries: list[AuditEntryOut]
+
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorOut} for status in (400, 401, 403, 404, 409, 413, 422, 503)
+}
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _version() -> str:
+    try:
+        return metadata.version("simpul")
+    except metadata.PackageNotFoundError:  # pragma: no cover - run from a source tree
+        return "0+unknown"
+
+
+def _bearer(authorization: str | None) -> str:
+    """The token of an ``Authorization: Bearer <token>`` header.
+
+    Raises:
+        ApiError: ``unauthorized`` when the header is missing or not a bearer token.
+    """
+    if authorization is None:
+        raise ApiError("unauthorized")
+    match = _BEARER.fullmatch(authorization)
+    if match is None:
+        raise ApiError("unauthorized")
+    return match.group(1)
+
+
+def _b64(value: str, field: str) -> bytes:
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise ApiError("invalid_base64", field=field) from None
+
+
+def _b64_text(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _require_role(staff: StaffView, action: str, *roles: str) -> None:
+    if staff.role not in roles:
+        raise ApiError("access_denied", role=staff.role, action=action)
+
+
+def _push_rejection(result: ImportResult) -> JSONResponse:
+    reason = result.reason or "malformed_content"
+    status = {"too_large": 413, "device_revoked": 403, "unknown_sender": 403}.get(reason, 422)
+    params: dict[str, object] = {"reason": reason}
+    if result.bundle_id:
+        params["bundle_id"] = result.bundle_id
+    return error_response(reason, status=status, params=params)
+
+
+# --------------------------------------------------------------------------- the app
+
+
+def create_app(
+    district: District,
+    *,
+    max_push_bytes: int = MAX_IMPORT_BYTES,
+    max_json_bytes: int = MAX_JSON_BYTES,
+    import_concurrency: int = IMPORT_CONCURRENCY,
+) -> FastAPI:
+    """Build the HTTP API over an open district service.
+
+    Args:
+        district: The unlocked district (shared by every request; it is thread-safe).
+        max_push_bytes: Largest bundle a push may send (checked before reading it).
+        max_json_bytes: Largest JSON body of any other request.
+        import_concurrency: Bundles verified and imported at the same time.
+
+    Returns:
+        The FastAPI application; the OpenAPI schema is at ``/openapi.json``.
+    """
+    app = FastAPI(
+        title="Simpul district server",
+        version=_version(),
+        summary="Sync and staff API of the Simpul district server (Kabupaten Pemalang).",
+        # No interactive docs: they load scripts from a CDN into a server holding case data.
+        docs_url=None,
+        redoc_url=None,
+    )
+    version = _version()
+    import_limiter = anyio.CapacityLimiter(max(1, import_concurrency))
+    login_slots = threading.BoundedSemaphore(LOGIN_CONCURRENCY)
+
+    async def in_thread(func: Callable[[], T], limiter: anyio.CapacityLimiter | None = None) -> T:
+        return await anyio.to_thread.run_sync(func, limiter=limiter)
+
+    # ---------------------------------------------------------------- error handlers
+
+    @app.exception_handler(ApiError)
+    async def _on_api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        return error_response(exc.code, status=exc.status, params=exc.params)
+
+    @app.exception_handler(UserError)
+    async def _on_user_error(_request: Request, exc: UserError) -> JSONResponse:
+        status = _STATUS.get(exc.code, 400)
+        return error_response(exc.code, status=status, params=exc.params, fallback=_english(exc))
+
+    @app.exception_handler(Error)
+    async def _on_simpul_error(_request: Request, exc: Error) -> JSONResponse:
+        # A typed error that is not the user's doing: a bug or a broken installation.
+        _log.error("%s in a request", type(exc).__name__)
+        return error_response("internal_error")
+
+    @app.exception_handler(RequestValidationError)
+    async def _on_invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        # The locations and error types only: pydantic's "input" would echo what was sent.
+        problems = [
+            {
+                "loc": [str(part) for part in error.get("loc", ())],
+                "type": str(error.get("type", "")),
+            }
+            for error in exc.errors()
+        ]
+        return error_response("invalid_request", params={"problems": problems})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _on_http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if isinstance(exc, _BodyTooLargeError):
+            return error_response("request_too_large", params={"limit": exc.limit})
+        if exc.status_code == 400:  # FastAPI's "error parsing the body" (e.g. not UTF-8)
+            return error_response("invalid_request")
+        code = {404: "not_found", 405: "method_not_allowed", 413: "request_too_large"}.get(
+            exc.status_code, "invalid_request"
+        )
+        return error_response(code, status=exc.status_code, headers=exc.headers)
+
+    # ---------------------------------------------------------------- dependencies
+
+    def device_auth(authorization: Annotated[str | None, Header()] = None) -> DeviceView:
+        """The enrolled, non-revoked device of the bearer token (runs in a worker thread)."""
+        return district.authenticate_device(_bearer(authorization))
+
+    def staff_auth(authorization: Annotated[str | None, Header()] = None) -> StaffView:
+        """The staff member of the bearer session token (runs in a worker thread)."""
+        return district.staff(_bearer(authorization))
+
+    Staff = Annotated[StaffView, Depends(staff_auth)]
+
+    # ---------------------------------------------------------------- sync API
+
+    @app.get("/v1/health", tags=["sync"])
+    def health() -> HealthOut:
+        """Connectivity check; touches no database."""
+        return HealthOut(status="ok", version=version)
+
+    @app.post("/v1/enroll", status_code=201, tags=["sync"], responses=_ERRORS)
+    def enroll(body: EnrollIn) -> EnrollOut:
+        """Enroll a village laptop with a one-time code; returns its token and the district keys.
+
+        The laptop pins the district keys from now on.
+        """
+        credentials = district.enroll(
+            body.code,
+            device_enc_public=_b64(body.device_enc_public, "device_enc_public"),
+            device_sign_public=_b64(body.device_sign_public, "device_sign_public"),
+            device_id=body.device_id,
+        )
+        return EnrollOut(
+            device_id=credentials.device_id,
+            token=credentials.token,
+            village=credentials.village,
+            district_enc_public=_b64_text(credentials.district_enc_public),
+            district_sign_public=_b64_text(credentials.district_sign_public),
+            district_enc_key_id=key_id(credentials.district_enc_public),
+            district_sign_key_id=key_id(credentials.district_sign_public),
+        )
+
+    @app.post(
+        _PUSH_PATH,
+        tags=["sync"],
+        responses={
+            200: {
+                "content": {_OCTETS: {}},
+                "description": "The signed receipt (also for a bundle imported before).",
+            },
+            **_ERRORS,
+        },
+        response_class=Response,
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {_OCTETS: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        },
+    )
+    async def push(
+        request: Request,
+        authorization: Annotated[str | None, Header()] = None,
+        idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
+    ) -> Response:
+        """Import a sealed bundle; answer with its signed receipt.
+
+        Idempotent: the same bundle again changes nothing and returns the same receipt bytes
+        (``X-Simpul-Import-Status: already_imported``), so a client may retry freely.
+        ``Idempotency-Key``, when sent, must be the bundle's id.
+        """
+        token = _bearer(authorization)
+        if idempotency_key is not None and not _BUNDLE_ID.fullmatch(idempotency_key):
+            raise ApiError("idempotency_key_invalid")
+        # Authenticate before reading the body: an unknown client never gets to upload.
+        await in_thread(lambda: district.authenticate_device(token))
+        # BodyLimitMiddleware stops the stream at max_push_bytes.
+        data = await request.body()
+        result = await in_thread(
+            lambda: district.import_bundle(data, via="http"), limiter=import_limiter
+        )
+        if result.status == "rejected" or result.receipt is None:
+            return _push_rejection(result)
+        if idempotency_key is not None and idempotency_key != result.bundle_id:
+            raise ApiError("idempotency_key_mismatch")
+        headers: dict[str, str] = {IMPORT_STATUS_HEADER: result.status}
+        if result.bundle_id:
+            headers[BUNDLE_ID_HEADER] = result.bundle_id
+        return Response(result.receipt, media_type=_OCTETS, headers=headers)
+
+    @app.get(
+        "/v1/sync/pull",
+        tags=["sync"],
+        responses={
+            200: {"content": {_OCTETS: {}}, "description": "A return bundle."},
+            204: {"description": "Nothing new."},
+            **_ERRORS,
+        },
+        response_class=Response,
+    )
+    def pull(
+        device: Annotated[DeviceView, Depends(device_auth)],
+        since: Annotated[int, Query(ge=0, le=2**62)] = 0,
+    ) -> Response:
+        """The next return bundle for the device's village, and the cursor to store after it.
+
+        The client applies and commits the bundle, *then* stores ``X-Simpul-Cursor`` and pulls
+        again with it until the answer is 204.
+        """
+        bundle, cursor = district.return_bundle(device.device_id, since=since)
+        headers = {CURSOR_HEADER: str(cursor)}
+        if bundle is None:
+            return Response(status_code=204, headers=headers)
+        return Response(bundle, media_type=_OCTETS, headers=headers)
+
+    # ---------------------------------------------------------------- staff API
+
+    @app.post("/v1/staff/login", tags=["staff"], responses=_ERRORS)
+    def login(body: LoginIn) -> LoginOut:
+        """Sign in with a staff name and password; the token goes in ``Authorization: Bearer``."""
+        with login_slots:
+            token = district.login(body.name, body.password)
+        staff = district.staff(token)
+        return LoginOut(token=token, name=staff.name, role=staff.role)
+
+    @app.post("/v1/staff/logout", status_code=204, tags=["staff"], responses=_ERRORS)
+    def logout(_staff: Staff, authorization: Annotated[str | None, Header()] = None) -> Response:
+        """End the current session."""
+        district.logout(_bearer(authorization))
+        return Response(status_code=204)
+
+    @app.get("/v1/staff/me", tags=["staff"], responses=_ERRORS)
+    def me(staff: Staff) -> StaffOut:
+        """Who the session belongs to."""
+        return StaffOut.model_validate(staff)
+
+    @app.get("/v1/records", tags=["staff"], responses=_ERRORS)
+    def list_records(
+        staff: Staff,
+        kind: Annotated[Literal["case", "outreach"] | None, Query()] = None,
+        village: Annotated[str | None, Query(max_length=32)] = None,
+        kecamatan: Annotated[str | None, Query(max_length=32)] = None,
+        status: Annotated[str | None, Query(max_length=64)] = None,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+        offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    ) -> RecordListOut:
+        """Records across villages, from the plaintext columns (nothing is decrypted)."""
+        rows = district.list_records(
+            staff,
+            kind=kind,
+            village=village,
+            kecamatan=kecamatan,
+            status=status,
+            limit=limit,
+            offset=offset,
+        )
+        return RecordListOut(
+            records=[RecordSummaryOut.model_validate(row) for row in rows],
+            limit=limit,
+            offset=offset,
+        )
+
+    RecordId = Annotated[str, Path(min_length=1, max_length=64)]
+
+    @app.get("/v1/records/{record_id}", tags=["staff"], responses=_ERRORS)
+    def read_record(staff: Staff, record_id: RecordId) -> RecordDetailOut:
+        """One decrypted record; the read is written to the audit log."""
+        return RecordDetailOut.model_validate(district.read_record(staff, record_id))
+
+    @app.post("/v1/records/{record_id}/followup", tags=["staff"], responses=_ERRORS)
+    def save_followup(staff: Staff, record_id: RecordId, body: FollowupIn) -> RecordDetailOut:
+        """Save a follow-up (roles ``staff`` and ``admin``) as a change authored by the member."""
+        detail = district.save_followup(
+            staff, record_id, body.document, base=body.base, resolve=body.resolve
+        )
+        return RecordDetailOut.model_validate(detail)
+
+    @app.get("/v1/devices", tags=["admin"], responses=_ERRORS)
+    def list_devices(staff: Staff) -> DeviceListOut:
+        """Every enrolled device, revoked ones too (roles ``admin`` and ``staff``)."""
+        _require_role(staff, "list_devices", "admin", "staff")
+        return DeviceListOut(devices=[DeviceOut.model_validate(d) for d in district.devices()])
+
+    @app.post("/v1/devices/{device_id}/revoke", tags=["admin"], responses=_ERRORS)
+    def revoke_device(
+        staff: Staff, device_id: Annotated[str, Path(min_length=1, max_length=64)]
+    ) -> DeviceOut:
+        """Revoke a device (``admin``): its token and its bundles are refused from now on."""
+        _require_role(staff, "revoke_device", "admin")
+        try:
+            return DeviceOut.model_validate(district.revoke_device(device_id))
+        except UnknownDeviceError:
+            raise ApiError("unknown_device", status=404) from None
+
+    @app.post("/v1/enrollments", status_code=201, tags=["admin"], responses=_ERRORS)
+    def create_enrollment(staff: Staff, body: EnrollmentIn) -> EnrollmentOut:
+        """Make a one-time enrollment code for a laptop of a village (``admin``)."""
+        _require_role(staff, "create_enrollment", "admin")
+        enrollment = district.create_enrollment(body.village, ttl_hours=body.ttl_hours)
+        return EnrollmentOut.model_validate(enrollment)
+
+    @app.get("/v1/audit", tags=["admin"], responses=_ERRORS)
+    def audit(
+        staff: Staff,
+        record_id: Annotated[str | None, Query(max_length=64)] = None,
+        limit: Annotated[int, Query(ge=1, le=100_000)] = 1000,
+    ) -> AuditOut:
+        """The newest audit entries (``admin``)."""
+        entries = district.audit_log(staff, record_id=record_id, limit=limit)
+        return AuditOut(entries=[AuditEntryOut.model_validate(e) for e in entries])
+
+    # Outermost last: the guard sees every request, the body limit runs before the routes.
+    app.add_middleware(BodyLimitMiddleware, push_limit=max_push_bytes, json_limit=max_json_bytes)
+    app.add_middleware(GuardMiddleware)
+    return app

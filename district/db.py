@@ -1,0 +1,197 @@
+"""The district database engine: SQLite or PostgreSQL, pragmas, write locks, Alembic upgrades.
+
+Writes that touch the change log of a village are serialized per village: on SQLite by the
+database's single writer (``BEGIN IMMEDIATE``), on PostgreSQL by a transaction-level advisory
+lock keyed by the village (:func:`lock_village`). That makes concurrent imports of overlapping
+bundles simple and safe (the second sees the first's rows), and it makes ``changes.seq`` grow
+in commit order within a village, so a pull cursor never skips a row committed late.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.orm import Session, sessionmaker
+
+from district.config import DistrictConfig
+from district.errors import DatabaseBusyError, DistrictError, DistrictUserError
+
+__all__ = [
+    "WRITE_OPTION",
+    "DatabaseNewerError",
+    "create_engine",
+    "head_revision",
+    "is_retryable",
+    "lock_village",
+    "make_sessions",
+    "normalize_url",
+    "upgrade",
+]
+
+WRITE_OPTION = "simpul_write"
+
+# https://sqlite.org/pragma.html — WAL + synchronous=FULL: a commit that returned survives
+# power loss; busy_timeout: a second writer waits instead of failing at once; secure_delete:
+# freed pages are zeroed, so overwritten ciphertext does not linger.
+_SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=FULL",
+    "PRAGMA busy_timeout=30000",
+    "PRAGMA secure_delete=ON",
+    "PRAGMA temp_store=MEMORY",
+    "PRAGMA foreign_keys=ON",
+)
+
+# SQLSTATEs worth retrying: serialization_failure, deadlock_detected, unique_violation (the
+# other transaction inserted the same change or bundle first; the retry sees it), lock timeout.
+_RETRY_SQLSTATES = frozenset({"40001", "40P01", "23505", "55P03"})
+
+
+class DatabaseNewerError(DistrictUserError):
+    """The database was migrated by a newer version of the server."""
+
+    default_code = "database_newer"
+    default_message = "The database was written by a newer Simpul district server."
+
+
+def normalize_url(url: str) -> str:
+    """Use psycopg 3 for plain ``postgresql://`` URLs (SQLAlchemy's default is psycopg2)."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    # Let SQLAlchemy, not pysqlite, decide when transactions begin (SQLAlchemy pysqlite docs,
+    # "Serializable isolation / Savepoints / Transactional DDL").
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    for pragma in _SQLITE_PRAGMAS:
+        cursor.execute(pragma)
+    cursor.close()
+
+
+def _on_sqlite_begin(conn: sa.Connection) -> None:
+    # A write transaction takes the write lock at its start, so two writers wait for each
+    # other instead of one failing half-way with "database is locked".
+    if conn.get_execution_options().get(WRITE_OPTION):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
+
+
+def create_engine(config: DistrictConfig) -> sa.Engine:
+    """Return an engine on the configured database.
+
+    Args:
+        config: The district configuration.
+
+    Returns:
+        The engine; SQLite connections get the pragmas above.
+    """
+    url = normalize_url(config.url)
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url)
+        sa.event.listen(engine, "connect", _on_sqlite_connect)
+        sa.event.listen(engine, "begin", _on_sqlite_begin)
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+def make_sessions(engine: sa.Engine, *, write: bool = False) -> sessionmaker[Session]:
+    """Return a session factory (``with sessions.begin() as session:``, one action per session).
+
+    Args:
+        engine: The engine.
+        write: Sessions that will write (SQLite: ``BEGIN IMMEDIATE``).
+    """
+    bind = engine.execution_options(**{WRITE_OPTION: True}) if write else engine
+    return sessionmaker(bind, expire_on_commit=False)
+
+
+def lock_village(session: Session, village: str) -> None:
+    """Serialize writers of one village's records until the transaction ends.
+
+    PostgreSQL: ``pg_advisory_xact_lock`` on a 64-bit key derived from the village code.
+    SQLite: nothing to do, the write transaction already holds the database's write lock.
+
+    Args:
+        session: The write session, inside its transaction.
+        village: The village code.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    digest = hashlib.sha256(b"simpul/district/village-lock/" + village.encode("utf-8")).digest()
+    key = int.from_bytes(digest[:8], "big", signed=True)
+    session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
+def is_retryable(exc: sa.exc.DBAPIError) -> bool:
+    """Whether a failed transaction is worth running again (a conflict, not a bug).
+
+    Args:
+        exc: The error SQLAlchemy raised.
+
+    Returns:
+        True for SQLite "locked"/"busy" and unique-constraint races, and for PostgreSQL
+        serialization failures, deadlocks, unique violations and lock timeouts.
+    """
+    orig = getattr(exc, "orig", None)
+    sqlstate = getattr(orig, "sqlstate", None)
+    if sqlstate is not None:
+        return sqlstate in _RETRY_SQLSTATES
+    text = str(orig or exc).lower()
+    return "locked" in text or "busy" in text or "unique constraint failed" in text
+
+
+def _alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", "district:migrations")
+    return config
+
+
+def head_revision() -> str:
+    """Return the newest migration the code knows."""
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    if head is None:  # pragma: no cover - the project always ships migrations
+        raise DistrictError("no district migrations found")
+    return head
+
+
+def upgrade(engine: sa.Engine) -> None:
+    """Bring the schema to the newest migration; a no-op when it is current.
+
+    Raises:
+        DatabaseNewerError: The database is at a revision this code does not know.
+        DatabaseBusyError: Another process holds the database.
+    """
+    head = head_revision()
+    try:
+        with engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+        if current == head:
+            return
+        known = {
+            rev.revision for rev in ScriptDirectory.from_config(_alembic_config()).walk_revisions()
+        }
+        if current is not None and current not in known:
+            raise DatabaseNewerError()
+        config = _alembic_config()
+        with engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
+            if conn.dialect.name == "postgresql":
+                # Two server processes starting at once must not both run the migration.
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(7366230271)"))
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+    except sa.exc.OperationalError as exc:
+        if is_retryable(exc):
+            raise DatabaseBusyError() from exc
+        raise

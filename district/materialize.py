@@ -1,0 +1,218 @@
+"""Turn the merged state of a record into its row: plaintext categories and the sealed document.
+
+Only values that are codes of the shipped taxonomy (or counts, or months) reach a plain
+column; anything else — a name typed into a code field by a broken or hostile client — is
+replaced by ``other`` / ``unknown`` / nothing, so no free text can leak into the plaintext
+columns whatever a device sends.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter as Tally
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from simpul.changes import DELETED, ChangeId, Hlc, JsonValue, RecordState
+from simpul.records import ITEM_LISTS, MalformedDocumentError, age_band
+from simpul.records.derived import RECORD_CODE_RE, parse_date, victim_age
+from simpul.records.taxonomy import load_taxonomy
+
+__all__ = ["Materialized", "kecamatan_of", "materialize", "materialize_flat"]
+
+UNKNOWN = "unknown"
+OTHER = "other"
+
+
+@dataclass(frozen=True)
+class Materialized:
+    """What the records tables hold for one record.
+
+    Attributes:
+        columns: Values of the ``records`` row (without ``record_id``, ``sealed``,
+            ``updated_at``).
+        violence_types: Rows of ``record_violence_types`` (codes).
+        victims: ``(sex, age band) → count`` rows of ``record_victims``.
+        document: The plaintext to seal: ``{"flat", "conflicts", "base"}`` as JSON bytes.
+    """
+
+    columns: dict[str, Any]
+    violence_types: tuple[str, ...]
+    victims: dict[tuple[str, str], int]
+    document: bytes
+
+
+@cache
+def _codes(list_name: str) -> frozenset[str]:
+    return frozenset(load_taxonomy().codes(list_name))
+
+
+def _code(value: object, list_name: str, *, fallback: str | None) -> str | None:
+    if isinstance(value, str) and value in _codes(list_name):
+        return value
+    return fallback if value not in (None, "") else None
+
+
+def _count(value: object) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**31:
+        return value
+    return 0
+
+
+def kecamatan_of(village: str) -> str:
+    """Return the kecamatan code of a village code (``33.27.08.2012`` → ``33.27.08``)."""
+    return village.rsplit(".", 1)[0]
+
+
+def _period(value: object) -> str | None:
+    day = parse_date(value)
+    return f"{day.year:04d}-{day.month:02d}" if day is not None else None
+
+
+def materialize(state: RecordState, village: str, *, updated: Hlc | None = None) -> Materialized:
+    """Derive the row of a record from its merged state.
+
+    Args:
+        state: The merged state (every change of the record held).
+        village: The record's village (checked by the caller against the sender).
+        updated: The highest clock of the record's changes if the caller knows it (spares a
+            scan of every head).
+
+    Returns:
+        The row values, child rows and the document to seal.
+
+    Raises:
+        MalformedDocumentError: The merged paths do not form a document.
+    """
+    if updated is None:
+        hlcs = [head.hlc for path in state.paths() for head in state.heads(path)]
+        updated = max(hlcs, default=Hlc(0, 0))
+    return materialize_flat(
+        state.kind,
+        state.flat(),
+        village,
+        conflicts=state.conflicts(),
+        base=state.change_ids,
+        updated=updated,
+    )
+
+
+def materialize_flat(
+    kind: str,
+    flat: Mapping[str, JsonValue],
+    village: str,
+    *,
+    conflicts: Sequence[str],
+    base: Iterable[ChangeId],
+    updated: Hlc,
+) -> Materialized:
+    """Derive the row of a record from its displayed field values.
+
+    Reads the categories straight from the field paths (no document is built: that happens
+    only when a staff member opens the record), after checking that the paths form one.
+
+    Args:
+        kind: ``case`` or ``outreach``.
+        flat: Path → displayed value, ``None`` values left out (``RecordState.flat()``).
+        village: The record's village.
+        conflicts: Paths with several heads.
+        base: Ids of every change of the record.
+        updated: The highest clock of those changes.
+
+    Returns:
+        The row values, child rows and the sealed document's plaintext (``{"flat", "conflicts",
+        "base"}``).
+
+    Raises:
+        MalformedDocumentError: A path runs through another path's value, or an item-list path
+            lacks an item id or field.
+    """
+    _check_shape(flat)
+    code = flat.get("code")
+    deleted = flat.get(DELETED) is True
+    columns: dict[str, Any] = {
+        "kind": kind,
+        "village": village,
+        "kecamatan": kecamatan_of(village),
+        "code": code if isinstance(code, str) and RECORD_CODE_RE.match(code) else None,
+        "status": None,
+        "period": None,
+        "victims": 0,
+        "tppo": False,
+        "outreach_type": None,
+        "male_child": 0,
+        "male_adult": 0,
+        "female_child": 0,
+        "female_adult": 0,
+        "deleted": deleted,
+        "conflicts": len(conflicts),
+        "changes": 0,
+        "updated_hlc": updated.encode(),
+    }
+    base_ids = sorted(str(change_id) for change_id in base)
+    columns["changes"] = len(base_ids)
+    types: tuple[str, ...] = ()
+    victims: Tally[tuple[str, str]] = Tally()
+    if kind == "case":
+        raw_types = flat.get("violence_types")
+        if isinstance(raw_types, list):
+            types = tuple(
+                sorted({_code(t, "violence_type", fallback=OTHER) or OTHER for t in raw_types})
+            )
+        reported = parse_date(flat.get("reported_on"))
+        for item in _items(flat, "victims").values():
+            sex = _code(item.get("sex"), "sex", fallback=UNKNOWN) or UNKNOWN
+            age = victim_age(item, on=reported) if reported is not None else None
+            band = age_band(age) if age is not None and age <= 150 else UNKNOWN
+            victims[(sex, band)] += 1
+        columns.update(
+            status=_code(flat.get("status"), "case_status", fallback=OTHER),
+            period=_period(flat.get("reported_on")),
+            victims=sum(victims.values()),
+            tppo="trafficking" in types,
+        )
+    elif kind == "outreach":
+        columns.update(
+            period=_period(flat.get("held_on")),
+            outreach_type=_code(flat.get("type"), "outreach_type", fallback=OTHER),
+            male_child=_count(flat.get("participants/male_child")),
+            male_adult=_count(flat.get("participants/male_adult")),
+            female_child=_count(flat.get("participants/female_child")),
+            female_adult=_count(flat.get("participants/female_adult")),
+        )
+    document = json.dumps(
+        {"flat": flat, "conflicts": list(conflicts), "base": base_ids},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode("utf-8")
+    return Materialized(columns, types, dict(victims), document)
+
+
+def _items(flat: Mapping[str, JsonValue], name: str) -> dict[str, dict[str, JsonValue]]:
+    """The live items of an item list: item id → field → value (removed items left out)."""
+    prefix = name + "/"
+    items: dict[str, dict[str, JsonValue]] = {}
+    for path, value in flat.items():
+        if path.startswith(prefix):
+            parts = path.split("/", 2)
+            if len(parts) == 3:
+                items.setdefault(parts[1], {})[parts[2]] = value
+    return {key: item for key, item in items.items() if item.get(DELETED) is not True}
+
+
+def _check_shape(flat: Mapping[str, JsonValue]) -> None:
+    """Refuse paths that :func:`simpul.records.unflatten` could not turn into a document."""
+    for path in flat:
+        end = path.find("/")
+        if end == -1:
+            if path in ITEM_LISTS:
+                raise MalformedDocumentError("item path needs an item id and a field", path=path)
+            continue
+        if path[:end] in ITEM_LISTS and path.count("/") < 2:
+            raise MalformedDocumentError("item path needs an item id and a field", path=path)
+        while end != -1:
+            if path[:end] in flat:
+                raise MalformedDocumentError("path runs through a value", path=path)
+            end = path.find("/", end + 1)

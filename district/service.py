@@ -1,0 +1,1533 @@
+"""The district server's core: enrollment, bundle import, return bundles, staff, backups.
+
+Plain Python (no HTTP, no Qt): the HTTP API and the admin CLI are thin layers over
+:class:`District`. Every expected failure is a :class:`simpul.errors.UserError` with a stable
+code; import problems with a bundle are not exceptions but an :class:`ImportResult` with
+status ``rejected`` and a reason code.
+
+Import, in order (DESIGN.md §5): size cap; open the bundle with the district key, trusting the
+signing keys of enrolled, non-revoked devices; check that the signer is the device the bundle
+names and that every change is of a record of that device's village; then, in ONE write
+transaction (serialized per village, see :mod:`district.db`): store the new changes with
+``INSERT … ON CONFLICT DO NOTHING`` on ``(device_id, counter)``, re-materialize the records
+they touch with the merge rule, compute and sign the receipt and store it with the bundle id;
+commit; only then hand the receipt out. Importing the same bundle again finds its id and
+returns the stored receipt, byte for byte.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import re
+import secrets
+import threading
+import time
+import unicodedata
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, Final, TypeVar, cast
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql as pg_dialect
+from sqlalchemy.dialects import sqlite as sqlite_dialect
+from sqlalchemy.orm import Session, sessionmaker
+
+from district import db
+from district.backup import backup_sqlite, restore_sqlite
+from district.config import DistrictConfig
+from district.errors import (
+    AccessDeniedError,
+    BackupError,
+    BadCredentialsError,
+    DatabaseBusyError,
+    DeviceExistsError,
+    DeviceRevokedError,
+    DistrictUserError,
+    EnrollmentCodeError,
+    InvalidKeyError,
+    RecordNotFoundError,
+    SessionExpiredError,
+    UnknownDeviceError,
+    UnknownRoleError,
+    UserExistsError,
+    ValidationFailedError,
+    WeakPasswordError,
+)
+from district.keys import (
+    FLOOR,
+    DistrictKeys,
+    KdfCost,
+    PublicKeys,
+    create_keys,
+    derive_password_key,
+    load_keys,
+    read_public_keys,
+)
+from district.materialize import Materialized, materialize, materialize_flat
+from district.models import (
+    AuditEntry,
+    BundleSeen,
+    ChangeRow,
+    Counter,
+    DeviceRow,
+    EnrollmentRow,
+    RecordRow,
+    RecordVictims,
+    RecordViolenceType,
+    StaffSession,
+    StaffUser,
+)
+from district.sealing import CorruptDataError, Sealer, change_ad, keyed_digest, record_ad
+from district.views import (
+    ROLES,
+    AuditView,
+    DeviceCredentials,
+    DeviceView,
+    Enrollment,
+    ImportCounts,
+    ImportResult,
+    RecordDetail,
+    RecordSummary,
+    Role,
+    StaffView,
+)
+from simpul.bundle import (
+    DEFAULT_LIMITS,
+    BundlePayload,
+    BundleRejectedError,
+    DeviceAck,
+    KeyFormatError,
+    Limits,
+    OpenedBundle,
+    PublicEncryptionKey,
+    PublicSigningKey,
+    Receipt,
+    RejectedChange,
+    RejectionCode,
+    open_bundle,
+    seal_bundle,
+    sign_receipt,
+    split_changes,
+)
+from simpul.changes import (
+    DELETED,
+    Change,
+    ChangeError,
+    ChangeFormatError,
+    ChangeId,
+    FieldEdit,
+    Hlc,
+    HybridClock,
+    RecordState,
+    diff_edits,
+)
+from simpul.records import (
+    ITEM_LISTS,
+    RECORD_KINDS,
+    MalformedDocumentError,
+    assign_item_ids,
+    flatten,
+    load_regions,
+    unflatten,
+    validate,
+)
+
+__all__ = ["DISTRICT_DEVICE", "District"]
+
+DISTRICT_DEVICE: Final = "district"
+"""Device id of the changes district staff save (the ``device`` of their change ids)."""
+
+MAX_IMPORT_BYTES: Final = 16 * 1024 * 1024
+"""Largest bundle :meth:`District.import_bundle` reads (DESIGN.md §5: bundles are a few MiB)."""
+
+RETURN_BUNDLE_BYTES: Final = 4 * 1024 * 1024
+"""Size cap of one return bundle; a larger backlog comes over several pulls."""
+
+SESSION_HOURS: Final = 8.0
+MIN_PASSWORD_CHARS: Final = 12
+
+_CODE_CHARS: Final = 10  # 50 bits: one-time, expiring, and checked only online or by the admin
+_CODE_ALPHABET: Final = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+_CODE_TRANSLATION: Final = str.maketrans({"0": "O", "1": "I", "8": "B", "-": None, " ": None})
+_DEVICE_ID_RE: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{7,63}")
+_STORE_KEYS: Final = frozenset({"id", "kind", "code", "_base"})
+_IN_CHUNK: Final = 500  # bound IN lists (SQLite's default limit of host parameters is 32,766)
+_RETRIES: Final = 8
+_RETURN_BATCH: Final = 5000  # changes read per pull; the cursor brings the rest
+_SEEN_RESOLUTION: Final = timedelta(minutes=1)
+_MAX_TTL_HOURS: Final = 24 * 30
+_CHANGE_COUNTER: Final = "district_change"
+_RETURN_SEQUENCE: Final = "return_sequence"
+
+T = TypeVar("T")
+
+_CHANGES = cast(sa.Table, ChangeRow.__table__)
+_RECORDS = cast(sa.Table, RecordRow.__table__)
+_VIOLENCE_TYPES = cast(sa.Table, RecordViolenceType.__table__)
+_VICTIMS = cast(sa.Table, RecordVictims.__table__)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _sha256_hex(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _canonical(change: Change) -> bytes:
+    """The change's wire form (``Change.to_json``) as compact, key-sorted UTF-8 JSON.
+
+    Built directly from the frozen change instead of through ``to_json``, which deep-copies
+    every value: the values of a :class:`Change` were checked and copied when it was made.
+    """
+    doc = {
+        "id": str(change.id),
+        "record_id": change.record_id,
+        "kind": change.kind,
+        "hlc": change.hlc.encode(),
+        "author": change.author,
+        "edits": [
+            {"path": e.path, "value": e.value, "pred": [str(p) for p in sorted(e.pred)]}
+            for e in change.edits
+        ],
+    }
+    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8"
+    )
+
+
+def _chunks(items: Sequence[T], size: int = _IN_CHUNK) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        return str(uuid.UUID(text)) == text
+    except ValueError:
+        return False
+
+
+def _device_view(row: DeviceRow) -> DeviceView:
+    return DeviceView(
+        device_id=row.id,
+        village=row.village,
+        sign_key_id=row.sign_key_id,
+        enrolled_at=row.enrolled_at,
+        revoked_at=row.revoked_at,
+        last_seen_at=row.last_seen_at,
+        last_bundle_at=row.last_bundle_at,
+        highest_sequence=row.highest_sequence,
+    )
+
+
+def _already(seen: BundleSeen) -> ImportResult:
+    return ImportResult(
+        "already_imported",
+        bundle_id=seen.bundle_id,
+        device_id=seen.device_id,
+        counts=ImportCounts(seen.cases, seen.outreach, seen.changes),
+        receipt=seen.receipt,
+    )
+
+
+class _BundleRejected(Exception):
+    """Internal: the bundle as a whole is refused with ``reason`` (nothing was written)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class _Plan:
+    """What one import will write, worked out inside the transaction before any write."""
+
+    new: list[Change]
+    rejected: list[RejectedChange]
+    rows: dict[str, Materialized]
+    encoded: dict[ChangeId, bytes]
+
+
+class District:
+    """An unlocked district server: its keys and its database.
+
+    Make one with :meth:`init` (a new data directory) or :meth:`open`. Thread-safe: every
+    method opens its own sessions, so the HTTP server's worker threads share one instance.
+    """
+
+    def __init__(
+        self,
+        config: DistrictConfig,
+        keys: DistrictKeys,
+        *,
+        now: Callable[[], datetime] | None = None,
+        password_cost: KdfCost = FLOOR,
+        limits: Limits = DEFAULT_LIMITS,
+    ) -> None:
+        """Open the database (upgrading its schema) with already unlocked keys.
+
+        Prefer :meth:`init` and :meth:`open`.
+
+        Args:
+            config: Data directory and database URL.
+            keys: The unlocked district keys.
+            now: Clock for expiry times (tests pass a fake one); UTC-aware.
+            password_cost: Argon2id cost for new staff passwords (never below the floor).
+            limits: Size caps for opening bundles.
+        """
+        if not password_cost.at_least_floor():
+            raise ValueError(f"password cost {password_cost} is below the RFC 9106 floor")
+        self.config = config
+        self._keys = keys
+        self._now = now or _utcnow
+        self._password_cost = password_cost
+        self._limits = limits
+        self._engine = db.create_engine(config)
+        db.upgrade(self._engine)
+        self._read: sessionmaker[Session] = db.make_sessions(self._engine)
+        self._write_sessions: sessionmaker[Session] = db.make_sessions(self._engine, write=True)
+        self._changes = Sealer(keys.subkey("db/changes"))
+        self._records = Sealer(keys.subkey("db/records"))
+        self._digest_key = keys.subkey("db/change-digest")
+        self._code_key = keys.subkey("enrollment-code")
+        self._backup_key = keys.subkey("backup")
+        self._dialect = self._engine.dialect.name
+        self._backup_lock = threading.Lock()
+
+    # ------------------------------------------------------------------ lifecycle
+
+    @classmethod
+    def init(
+        cls, config: DistrictConfig, passphrase: str, *, now: Callable[[], datetime] | None = None
+    ) -> District:
+        """Set up a new district: data directory, keys, database.
+
+        Args:
+            config: Where to put it.
+            passphrase: The server passphrase (at least 12 characters).
+            now: Clock (tests).
+
+        Returns:
+            The open district.
+
+        Raises:
+            AlreadyInitializedError: The data directory already has a key file.
+            WeakPasswordError: The passphrase is too short.
+        """
+        config.data_dir.mkdir(parents=True, exist_ok=True)
+        if os.name != "nt":
+            config.data_dir.chmod(0o700)
+        keys = create_keys(config.keys_path, passphrase)
+        return cls(config, keys, now=now)
+
+    @classmethod
+    def open(
+        cls, config: DistrictConfig, passphrase: str, *, now: Callable[[], datetime] | None = None
+    ) -> District:
+        """Open an existing district with its server passphrase.
+
+        Raises:
+            NotInitializedError: No district in the data directory.
+            WrongPassphraseError: The passphrase is wrong.
+        """
+        return cls(config, load_keys(config.keys_path, passphrase), now=now)
+
+    @staticmethod
+    def public_keys(config: DistrictConfig) -> PublicKeys:
+        """Read the district's public keys without the passphrase."""
+        return read_public_keys(config.keys_path)
+
+    @property
+    def keys(self) -> PublicKeys:
+        """The district's public keys."""
+        return self._keys.public
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self._engine.dispose()
+
+    def __enter__(self) -> District:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ transactions
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        try:
+            with self._write_sessions.begin() as session:
+                yield session
+        except sa.exc.OperationalError as exc:
+            if db.is_retryable(exc):
+                raise DatabaseBusyError() from exc
+            raise
+
+    def _retrying(self, action: Callable[[], T]) -> T:
+        """Run a write transaction again when it lost a race (unique or serialization)."""
+        for attempt in range(_RETRIES):
+            try:
+                return action()
+            except sa.exc.DBAPIError as exc:
+                if not db.is_retryable(exc) or attempt == _RETRIES - 1:
+                    if db.is_retryable(exc):
+                        raise DatabaseBusyError() from exc
+                    raise
+            except DatabaseBusyError:
+                if attempt == _RETRIES - 1:
+                    raise
+            time.sleep(min(0.5, 0.01 * 2**attempt) * (0.5 + secrets.randbelow(1000) / 1000))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _audit(
+        self,
+        session: Session,
+        actor: str,
+        action: str,
+        *,
+        record_id: str | None = None,
+        detail: str | None = None,
+    ) -> None:
+        session.add(
+            AuditEntry(
+                at=self._now(), actor=actor, action=action, record_id=record_id, detail=detail
+            )
+        )
+
+    def _bump(self, session: Session, name: str) -> int:
+        """Return the next value of a named counter (held until the transaction ends)."""
+        value = session.execute(
+            sa.update(Counter)
+            .where(Counter.name == name)
+            .values(value=Counter.value + 1)
+            .returning(Counter.value)
+        ).scalar_one()
+        return int(value)
+
+    # ------------------------------------------------------------------ enrollment
+
+    def _code_hash(self, code: str) -> str:
+        text = unicodedata.normalize("NFKC", code).upper().translate(_CODE_TRANSLATION)
+        return hmac.new(self._code_key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+    def create_enrollment(self, village: str, *, ttl_hours: float = 72) -> Enrollment:
+        """Make a one-time enrollment code for a laptop of ``village``.
+
+        Args:
+            village: Kemendagri village code, e.g. ``33.27.08.2012``.
+            ttl_hours: How long the code works.
+
+        Returns:
+            The code (shown once; only its HMAC is stored), village and expiry.
+
+        Raises:
+            UnknownVillageError: ``village`` is not a village of Kabupaten Pemalang.
+        """
+        load_regions().village(village)
+        if not 0 < ttl_hours <= _MAX_TTL_HOURS:
+            raise DistrictUserError(
+                "invalid_ttl",
+                "An enrollment code lasts more than 0 and at most {max_hours} hours.",
+                max_hours=_MAX_TTL_HOURS,
+            )
+        raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(_CODE_CHARS))
+        code = f"{raw[:5]}-{raw[5:]}"
+        now = self._now()
+        expires = now + timedelta(hours=ttl_hours)
+        with self._write() as session:
+            session.add(
+                EnrollmentRow(
+                    code_hash=self._code_hash(code),
+                    village=village,
+                    created_at=now,
+                    expires_at=expires,
+                )
+            )
+            self._audit(session, "admin", "enrollment_code", detail=f"village={village}")
+        return Enrollment(code, village, expires)
+
+    def enrollment_file(
+        self, village: str, *, ttl_hours: float = 72, server_url: str | None = None
+    ) -> bytes:
+        """Make an enrollment file: a one-time code plus the district's public keys.
+
+        For a village with no internet: the laptop imports the file (pinning the district keys)
+        and answers with its own public keys and the code, carried back by hand.
+
+        Args:
+            village: Village code.
+            ttl_hours: How long the code works.
+            server_url: The server's URL if the village may later sync online.
+
+        Returns:
+            UTF-8 JSON: ``format``, ``version``, ``code``, ``village``, ``village_name``,
+            ``expires_at``, ``server_url`` and ``district`` (base64 public keys and key ids).
+        """
+        enrollment = self.create_enrollment(village, ttl_hours=ttl_hours)
+        public = self._keys.public
+        doc = {
+            "format": "simpul-enrollment",
+            "version": 1,
+            "code": enrollment.code,
+            "village": village,
+            "village_name": load_regions().village(village).name,
+            "expires_at": enrollment.expires_at.isoformat(),
+            "server_url": server_url,
+            "district": {
+                "encryption_public": base64.b64encode(public.encryption.public_bytes()).decode(),
+                "signing_public": base64.b64encode(public.signing.public_bytes()).decode(),
+                "encryption_key_id": public.encryption.key_id,
+                "signing_key_id": public.signing.key_id,
+            },
+        }
+        return (json.dumps(doc, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+    def enroll(
+        self,
+        code: str,
+        *,
+        device_enc_public: bytes,
+        device_sign_public: bytes,
+        device_id: str | None = None,
+    ) -> DeviceCredentials:
+        """Enroll a laptop with a one-time code and its public keys.
+
+        Args:
+            code: The enrollment code (case, dashes, spaces and 0/1/8 look-alikes forgiven).
+            device_enc_public: The device's raw public encryption key (1,216 bytes).
+            device_sign_public: The device's raw public signing key (32 bytes).
+            device_id: The id the device already uses in its change ids (a laptop records
+                before it enrolls); a new random id if omitted.
+
+        Returns:
+            The credentials (the token is shown only now).
+
+        Raises:
+            EnrollmentCodeError: ``enrollment_code_unknown``, ``enrollment_code_expired`` or
+                ``enrollment_code_used``.
+            InvalidKeyError: A key is malformed.
+            DeviceExistsError: The device id or signing key is already enrolled, or the id is
+                malformed or reserved.
+        """
+        try:
+            PublicEncryptionKey.from_public_bytes(device_enc_public)
+        except KeyFormatError:
+            raise InvalidKeyError(which="encryption") from None
+        try:
+            sign_key = PublicSigningKey.from_public_bytes(device_sign_public)
+        except KeyFormatError:
+            raise InvalidKeyError(which="signing") from None
+        if device_id is None:
+            device_id = secrets.token_hex(8)
+        elif device_id == DISTRICT_DEVICE or _DEVICE_ID_RE.fullmatch(device_id) is None:
+            raise DeviceExistsError("invalid_device_id", "The device id is not acceptable.")
+        token = secrets.token_urlsafe(32)
+        code_hash = self._code_hash(code)
+
+        def run() -> DeviceCredentials:
+            with self._write() as session:
+                row = session.scalar(
+                    sa.select(EnrollmentRow)
+                    .where(EnrollmentRow.code_hash == code_hash)
+                    .with_for_update()
+                )
+                now = self._now()
+                if row is None:
+                    raise EnrollmentCodeError("enrollment_code_unknown", "The code is not known.")
+                if row.used_at is not None:
+                    raise EnrollmentCodeError("enrollment_code_used", "The code was already used.")
+                if row.expires_at <= now:
+                    raise EnrollmentCodeError("enrollment_code_expired", "The code has expired.")
+                taken = session.scalar(
+                    sa.select(sa.func.count())
+                    .select_from(DeviceRow)
+                    .where(
+                        sa.or_(DeviceRow.id == device_id, DeviceRow.sign_key_id == sign_key.key_id)
+                    )
+                )
+                if taken:
+                    raise DeviceExistsError()
+                row.used_at = now
+                row.device_id = device_id
+                session.add(
+                    DeviceRow(
+                        id=device_id,
+                        village=row.village,
+                        enc_public=bytes(device_enc_public),
+                        sign_public=bytes(device_sign_public),
+                        sign_key_id=sign_key.key_id,
+                        token_hash=_sha256_hex(token),
+                        enrolled_at=now,
+                        highest_sequence=0,
+                    )
+                )
+                self._audit(
+                    session, f"device:{device_id}", "enroll", detail=f"village={row.village}"
+                )
+                village = row.village
+            public = self._keys.public
+            return DeviceCredentials(
+                device_id=device_id,
+                token=token,
+                village=village,
+                district_enc_public=public.encryption.public_bytes(),
+                district_sign_public=public.signing.public_bytes(),
+            )
+
+        try:
+            return self._retrying(run)
+        except sa.exc.IntegrityError as exc:  # a concurrent enrollment took the id or key
+            raise DeviceExistsError() from exc
+
+    def authenticate_device(self, token: str) -> DeviceView:
+        """Return the device a bearer token belongs to, and note that it was seen.
+
+        Raises:
+            UnknownDeviceError: No device has this token.
+            DeviceRevokedError: The device was revoked.
+        """
+        digest = _sha256_hex(token)
+        with self._read() as session:
+            row = session.scalar(sa.select(DeviceRow).where(DeviceRow.token_hash == digest))
+        if row is None:
+            raise UnknownDeviceError()
+        if row.revoked_at is not None:
+            raise DeviceRevokedError()
+        now = self._now()
+        # At most one write a minute per device: every request authenticates, and on SQLite a
+        # write waits for the one writer (an import in progress).
+        if row.last_seen_at is None or now - row.last_seen_at > _SEEN_RESOLUTION:
+            with self._write() as session:
+                session.execute(
+                    sa.update(DeviceRow).where(DeviceRow.id == row.id).values(last_seen_at=now)
+                )
+            row.last_seen_at = now
+        return _device_view(row)
+
+    def revoke_device(self, device_id: str) -> DeviceView:
+        """Revoke a device: its token and its bundles are refused from now on.
+
+        Raises:
+            UnknownDeviceError: No such device.
+        """
+        with self._write() as session:
+            row = session.get(DeviceRow, device_id)
+            if row is None:
+                raise UnknownDeviceError()
+            if row.revoked_at is None:
+                row.revoked_at = self._now()
+                self._audit(session, "admin", "revoke", detail=f"device={device_id}")
+            return _device_view(row)
+
+    def devices(self) -> list[DeviceView]:
+        """Return every enrolled device (revoked ones too), by village then id."""
+        with self._read() as session:
+            rows = session.scalars(sa.select(DeviceRow).order_by(DeviceRow.village, DeviceRow.id))
+            return [_device_view(row) for row in rows]
+
+    def device(self, device_id: str) -> DeviceView:
+        """Return one device.
+
+        Raises:
+            UnknownDeviceError: No such device.
+        """
+        with self._read() as session:
+            row = session.get(DeviceRow, device_id)
+            if row is None:
+                raise UnknownDeviceError()
+            return _device_view(row)
+
+    # ------------------------------------------------------------------ import
+
+    def import_bundle(self, data: bytes, *, via: str) -> ImportResult:
+        """Import a village bundle: verify, apply idempotently in one transaction, receipt.
+
+        Args:
+            data: The bundle file's bytes.
+            via: The courier, for the record: ``http``, ``cli``, ``desktop``, ``usb``…
+
+        Returns:
+            ``imported`` (with the receipt), ``already_imported`` (the same receipt bytes as
+            the first time; nothing changed) or ``rejected`` with a reason code: a
+            :class:`~simpul.bundle.RejectionCode` (``tampered``, ``truncated``, ``not_for_us``,
+            ``unknown_sender``…) or ``device_revoked``, ``sender_mismatch``, ``wrong_kind``,
+            ``foreign_village``.
+
+        Raises:
+            DatabaseBusyError: The database stayed busy through every retry.
+        """
+        if len(data) > min(MAX_IMPORT_BYTES, self._limits.max_bundle_bytes):
+            return ImportResult("rejected", reason=RejectionCode.TOO_LARGE.value)
+        file_sha256 = hashlib.sha256(data).hexdigest()
+        with self._read() as session:
+            seen = session.scalar(
+                sa.select(BundleSeen).where(BundleSeen.file_sha256 == file_sha256).limit(1)
+            )
+            if seen is not None:
+                return _already(seen)
+        signers: dict[str, DeviceRow] = {}
+        revoked: set[str] = set()
+
+        def trusted(signer_id: str) -> PublicSigningKey | None:
+            with self._read() as session:
+                row = session.scalar(sa.select(DeviceRow).where(DeviceRow.sign_key_id == signer_id))
+            if row is None:
+                return None
+            if row.revoked_at is not None:
+                revoked.add(signer_id)
+                return None
+            signers[signer_id] = row
+            return PublicSigningKey.from_public_bytes(row.sign_public)
+
+        try:
+            opened = open_bundle(
+                data, recipient=self._keys.encryption, trusted_signers=trusted, limits=self._limits
+            )
+        except BundleRejectedError as exc:
+            reason = str(exc.code)
+            if exc.code == RejectionCode.UNKNOWN_SENDER and revoked:
+                reason = "device_revoked"
+            return ImportResult("rejected", reason=reason)
+        device = signers[opened.signer_id]
+        if opened.kind != "changes":
+            return self._rejected(opened, device, "wrong_kind")
+        if opened.sender != device.id:
+            return self._rejected(opened, device, "sender_mismatch")
+        try:
+            return self._retrying(lambda: self._apply(opened, device.id, via, file_sha256))
+        except _BundleRejected as exc:
+            return self._rejected(opened, device, exc.reason)
+
+    @staticmethod
+    def _rejected(opened: OpenedBundle, device: DeviceRow, reason: str) -> ImportResult:
+        return ImportResult(
+            "rejected", reason=reason, bundle_id=opened.bundle_id, device_id=device.id
+        )
+
+    def _apply(
+        self, opened: OpenedBundle, device_id: str, via: str, file_sha256: str
+    ) -> ImportResult:
+        with self._write() as session:
+            device = session.get(DeviceRow, device_id)
+            if device is None:  # pragma: no cover - devices are never deleted
+                raise _BundleRejected("unknown_sender")
+            db.lock_village(session, device.village)
+            seen = session.scalar(
+                sa.select(BundleSeen).where(BundleSeen.bundle_id == opened.bundle_id)
+            )
+            if seen is not None:
+                return _already(seen)
+            session.refresh(device)
+            if device.revoked_at is not None:
+                raise _BundleRejected("device_revoked")
+            plan = self._plan(session, opened.changes, device.village)
+            now = self._now()
+            self._store_changes(session, plan.new, now, plan.encoded)
+            kinds = self._store_records(session, plan.rows, now)
+            counts = ImportCounts(
+                cases=sum(1 for kind in kinds.values() if kind == "case"),
+                outreach=sum(1 for kind in kinds.values() if kind == "outreach"),
+                changes=len(plan.new),
+            )
+            devices = {change.id.device for change in opened.changes} | {device.id}
+            receipt = Receipt(
+                device=device.id,
+                issued_at=int(now.timestamp() * 1000),
+                acks=self._acks(session, devices),
+                rejected=tuple(plan.rejected),
+                bundles=(opened.bundle_id,),
+            )
+            # Signed inside the transaction and stored with the bundle id in the same commit,
+            # so a re-import always finds it; it is handed out only after the commit returned.
+            receipt_bytes = sign_receipt(receipt, district=self._keys.signing)
+            session.add(
+                BundleSeen(
+                    bundle_id=opened.bundle_id,
+                    file_sha256=file_sha256,
+                    device_id=device.id,
+                    sequence=opened.sequence,
+                    received_at=now,
+                    via=via[:32],
+                    cases=counts.cases,
+                    outreach=counts.outreach,
+                    changes=counts.changes,
+                    receipt=receipt_bytes,
+                )
+            )
+            device.last_bundle_at = now
+            device.highest_sequence = max(device.highest_sequence, opened.sequence)
+            self._audit(
+                session,
+                f"device:{device.id}",
+                "import",
+                detail=(
+                    f"bundle={opened.bundle_id} via={via[:32]} changes={counts.changes} "
+                    f"rejected={len(plan.rejected)}"
+                ),
+            )
+        return ImportResult(
+            "imported",
+            bundle_id=opened.bundle_id,
+            device_id=device_id,
+            counts=counts,
+            receipt=receipt_bytes,
+            rejected_changes=tuple((str(r.change_id), r.reason) for r in plan.rejected),
+        )
+
+    def _plan(self, session: Session, changes: Sequence[Change], village: str) -> _Plan:
+        """Decide which changes to store and compute the merged states, before any write.
+
+        Raises:
+            _BundleRejected: ``foreign_village`` — a change is of a record of another village,
+                or moves a record to another village.
+        """
+        rejected: list[RejectedChange] = []
+        candidates: list[Change] = []
+        for change in changes:
+            if change.kind not in RECORD_KINDS:
+                rejected.append(RejectedChange(change.id, "unknown_kind"))
+            elif not _is_uuid(change.record_id):
+                rejected.append(RejectedChange(change.id, "bad_record_id"))
+            else:
+                candidates.append(change)
+            for edit in change.edits:
+                if edit.path == "village" and edit.value != village:
+                    raise _BundleRejected("foreign_village")
+        record_ids = sorted({change.record_id for change in candidates})
+        existing: dict[str, tuple[str, str, str | None]] = {}
+        for part in _chunks(record_ids):
+            for rid, kind, rvillage, code in session.execute(
+                sa.select(
+                    RecordRow.record_id, RecordRow.kind, RecordRow.village, RecordRow.code
+                ).where(RecordRow.record_id.in_(part))
+            ):
+                existing[rid] = (kind, rvillage, code)
+        if any(rvillage != village for _, rvillage, _ in existing.values()):
+            raise _BundleRejected("foreign_village")
+        held = self._held_digests(session, [change.id for change in candidates])
+        creates_village = {
+            change.record_id
+            for change in candidates
+            for edit in change.edits
+            if edit.path == "village" and edit.value == village
+        }
+        new: list[Change] = []
+        seen: dict[ChangeId, bytes] = {}
+        encoded: dict[ChangeId, bytes] = {}
+        for change in candidates:
+            canonical = encoded[change.id] = _canonical(change)
+            digest = keyed_digest(self._digest_key, canonical)
+            known = held.get(change.id) or seen.get(change.id)
+            if known is not None:
+                if not hmac.compare_digest(known, digest):
+                    rejected.append(RejectedChange(change.id, "equivocation"))
+                continue
+            row = existing.get(change.record_id)
+            if change.id.device == DISTRICT_DEVICE:
+                reason = "unknown_district_change"
+            elif row is not None and row[0] != change.kind:
+                reason = "kind_mismatch"
+            elif row is None and change.record_id not in creates_village:
+                reason = "unknown_record"
+            elif (
+                row is not None
+                and row[2] is not None
+                and any(e.path == "code" and e.value != row[2] for e in change.edits)
+            ):
+                reason = "code_rewritten"
+            else:
+                seen[change.id] = digest
+                new.append(change)
+                continue
+            rejected.append(RejectedChange(change.id, reason))
+        by_record: dict[str, list[Change]] = defaultdict(list)
+        for change in new:
+            by_record[change.record_id].append(change)
+        old = self._load_changes(session, [rid for rid in by_record if rid in existing])
+        rows: dict[str, Materialized] = {}
+        kept: list[Change] = []
+        for rid, group in by_record.items():
+            history = [*old.get(rid, ()), *group]
+            try:
+                rows[rid] = _materialize_history(history, village)
+            except (ChangeError, MalformedDocumentError):
+                # Rare: find the changes to blame one by one and keep the others.
+                accepted = list(old.get(rid, ()))
+                good: list[Change] = []
+                for change in group:
+                    try:
+                        _materialize_history([*accepted, change], village)
+                    except (ChangeError, MalformedDocumentError):
+                        rejected.append(RejectedChange(change.id, "malformed_record"))
+                        continue
+                    accepted.append(change)
+                    good.append(change)
+                if not good:
+                    continue
+                rows[rid] = _materialize_history(accepted, village)
+                group = good
+            kept.extend(group)
+        return _Plan(new=kept, rejected=rejected, rows=rows, encoded=encoded)
+
+    def _held_digests(self, session: Session, ids: Sequence[ChangeId]) -> dict[ChangeId, bytes]:
+        by_device: dict[str, list[int]] = defaultdict(list)
+        for change_id in ids:
+            by_device[change_id.device].append(change_id.counter)
+        held: dict[ChangeId, bytes] = {}
+        for device, counters in by_device.items():
+            for part in _chunks(sorted(set(counters))):
+                for counter, digest in session.execute(
+                    sa.select(ChangeRow.counter, ChangeRow.digest).where(
+                        ChangeRow.device_id == device, ChangeRow.counter.in_(part)
+                    )
+                ):
+                    held[ChangeId(device, counter)] = digest
+        return held
+
+    def _open_change(self, record_id: str, device: str, counter: int, blob: bytes) -> Change:
+        plain = self._changes.open(blob, ad=change_ad(record_id, device, counter))
+        return Change.from_json(json.loads(plain))
+
+    def _load_changes(self, session: Session, record_ids: Sequence[str]) -> dict[str, list[Change]]:
+        out: dict[str, list[Change]] = defaultdict(list)
+        for part in _chunks(list(record_ids)):
+            for rid, device, counter, blob in session.execute(
+                sa.select(
+                    ChangeRow.record_id, ChangeRow.device_id, ChangeRow.counter, ChangeRow.sealed
+                )
+                .where(ChangeRow.record_id.in_(part))
+                .order_by(ChangeRow.seq)
+            ):
+                out[rid].append(self._open_change(rid, device, counter, blob))
+        return out
+
+    def _insert(self, table: sa.Table) -> Any:
+        """``INSERT … ON CONFLICT DO NOTHING`` for the current backend."""
+        if self._dialect == "postgresql":
+            return pg_dialect.insert(table).on_conflict_do_nothing()
+        return sqlite_dialect.insert(table).on_conflict_do_nothing()
+
+    def _store_changes(
+        self,
+        session: Session,
+        changes: Sequence[Change],
+        now: datetime,
+        encoded: Mapping[ChangeId, bytes] | None = None,
+    ) -> None:
+        if not changes:
+            return
+        rows = []
+        for change in changes:
+            canonical = encoded.get(change.id) if encoded is not None else None
+            if canonical is None:
+                canonical = _canonical(change)
+            rows.append(
+                {
+                    "device_id": change.id.device,
+                    "counter": change.id.counter,
+                    "record_id": change.record_id,
+                    "kind": change.kind,
+                    "hlc": change.hlc.encode(),
+                    "digest": keyed_digest(self._digest_key, canonical),
+                    "sealed": self._changes.seal(
+                        canonical,
+                        ad=change_ad(change.record_id, change.id.device, change.id.counter),
+                    ),
+                    "received_at": now,
+                }
+            )
+        # Unique (device_id, counter): a concurrent import of the same change ends as one copy.
+        session.execute(self._insert(_CHANGES), rows)
+
+    def _store_records(
+        self, session: Session, materialized: Mapping[str, Materialized], now: datetime
+    ) -> dict[str, str]:
+        """Write the rows of re-materialized records; return record id → kind."""
+        if not materialized:
+            return {}
+        ids = list(materialized)
+        present: set[str] = set()
+        for part in _chunks(ids):
+            present.update(
+                session.scalars(sa.select(RecordRow.record_id).where(RecordRow.record_id.in_(part)))
+            )
+            session.execute(
+                sa.delete(RecordViolenceType).where(RecordViolenceType.record_id.in_(part))
+            )
+            session.execute(sa.delete(RecordVictims).where(RecordVictims.record_id.in_(part)))
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        types: list[dict[str, Any]] = []
+        victims: list[dict[str, Any]] = []
+        kinds: dict[str, str] = {}
+        for rid, row in materialized.items():
+            values = {
+                **row.columns,
+                "record_id": rid,
+                "updated_at": now,
+                "sealed": self._records.seal(row.document, ad=record_ad(rid)),
+            }
+            (updates if rid in present else inserts).append(values)
+            types.extend({"record_id": rid, "code": code} for code in row.violence_types)
+            victims.extend(
+                {"record_id": rid, "sex": sex, "age_band": band, "count": count}
+                for (sex, band), count in row.victims.items()
+            )
+            kinds[rid] = str(row.columns["kind"])
+        if inserts:
+            session.execute(sa.insert(_RECORDS), inserts)
+        if updates:
+            table = _RECORDS
+            columns = [c for c in updates[0] if c != "record_id"]
+            statement = (
+                sa.update(table)
+                .where(table.c.record_id == sa.bindparam("_rid"))
+                .values({c: sa.bindparam(f"_{c}") for c in columns})
+            )
+            session.execute(
+                statement,
+                [
+                    {f"_{k}": v for k, v in u.items() if k != "record_id"}
+                    | {"_rid": u["record_id"]}
+                    for u in updates
+                ],
+            )
+        if types:
+            session.execute(sa.insert(_VIOLENCE_TYPES), types)
+        if victims:
+            session.execute(sa.insert(_VICTIMS), victims)
+        return kinds
+
+    def _acks(self, session: Session, devices: Iterable[str]) -> dict[str, DeviceAck]:
+        """Per device, the counters held as ranges (gaps-and-islands over the change log)."""
+        grouped = (
+            sa.select(
+                ChangeRow.counter.label("counter"),
+                (ChangeRow.counter - sa.func.row_number().over(order_by=ChangeRow.counter)).label(
+                    "island"
+                ),
+            )
+            .where(ChangeRow.device_id == sa.bindparam("device"))
+            .subquery()
+        )
+        ranges_query = sa.select(
+            sa.func.min(grouped.c.counter), sa.func.max(grouped.c.counter)
+        ).group_by(grouped.c.island)
+        acks: dict[str, DeviceAck] = {}
+        for device in sorted(set(devices)):
+            ranges = [
+                (int(a), int(b)) for a, b in session.execute(ranges_query, {"device": device})
+            ]
+            if ranges:
+                acks[device] = DeviceAck.from_ranges(ranges)
+        return acks
+
+    # ------------------------------------------------------------------ return bundles
+
+    def return_bundle(
+        self, device_id: str, *, since: int = 0, max_bytes: int = RETURN_BUNDLE_BYTES
+    ) -> tuple[bytes | None, int]:
+        """Seal the changes a device should receive: its village's, made elsewhere.
+
+        Args:
+            device_id: The device.
+            since: The cursor the device stored after its last pull (0 at first).
+            max_bytes: Size cap of the bundle; the rest comes with the next cursor.
+
+        Returns:
+            ``(bundle, cursor)``: a return bundle sealed to the device's encryption key and
+            signed by the district, or ``None`` when there is nothing new; and the cursor to
+            store once the bundle is applied.
+
+        Raises:
+            UnknownDeviceError: No such device.
+            DeviceRevokedError: The device was revoked.
+        """
+        with self._read() as session:
+            device = session.get(DeviceRow, device_id)
+            if device is None:
+                raise UnknownDeviceError()
+            if device.revoked_at is not None:
+                raise DeviceRevokedError()
+            rows = session.execute(
+                sa.select(
+                    ChangeRow.seq,
+                    ChangeRow.record_id,
+                    ChangeRow.device_id,
+                    ChangeRow.counter,
+                    ChangeRow.sealed,
+                )
+                .join(RecordRow, RecordRow.record_id == ChangeRow.record_id)
+                .where(
+                    RecordRow.village == device.village,
+                    ChangeRow.device_id != device.id,
+                    ChangeRow.seq > since,
+                )
+                .order_by(ChangeRow.seq)
+                .limit(_RETURN_BATCH)
+            ).all()
+            enc_public = device.enc_public
+        if not rows:
+            return None, since
+        changes = [
+            self._open_change(rid, dev, counter, blob) for _, rid, dev, counter, blob in rows
+        ]
+        parts = split_changes(changes, max_bundle_bytes=max_bytes)
+        first = parts[0]
+        cursor = int(rows[len(first) - 1][0])
+        with self._write() as session:
+            sequence = self._bump(session, _RETURN_SEQUENCE)
+        bundle = seal_bundle(
+            BundlePayload(
+                kind="return", sender=DISTRICT_DEVICE, sequence=sequence, changes=tuple(first)
+            ),
+            recipients=[PublicEncryptionKey.from_public_bytes(enc_public)],
+            signer=self._keys.signing,
+        )
+        return bundle, cursor
+
+    # ------------------------------------------------------------------ staff
+
+    def add_user(self, name: str, role: str, password: str) -> StaffView:
+        """Create a staff account.
+
+        Args:
+            name: Account name (unique, case-sensitive after NFC normalization).
+            role: ``admin``, ``staff`` or ``viewer``.
+            password: At least 12 characters; kept as an Argon2id hash.
+
+        Raises:
+            UnknownRoleError: Not a role.
+            WeakPasswordError: Too short.
+            UserExistsError: The name is taken.
+        """
+        name = unicodedata.normalize("NFC", name).strip()
+        if (
+            not name
+            or len(name) > 128
+            or any(unicodedata.category(c).startswith("C") for c in name)
+        ):
+            raise BadCredentialsError("invalid_user_name", "The account name is not acceptable.")
+        if role not in ROLES:
+            raise UnknownRoleError(role=role)
+        if len(password) < MIN_PASSWORD_CHARS:
+            raise WeakPasswordError(min_length=MIN_PASSWORD_CHARS)
+        salt = os.urandom(16)
+        cost = self._password_cost
+        digest = derive_password_key(password, salt, cost)
+        try:
+            with self._write() as session:
+                user = StaffUser(
+                    name=name,
+                    role=role,
+                    password_hash=digest,
+                    salt=salt,
+                    kdf_time_cost=cost.time_cost,
+                    kdf_memory_kib=cost.memory_kib,
+                    kdf_lanes=cost.lanes,
+                    created_at=self._now(),
+                )
+                session.add(user)
+                session.flush()
+                self._audit(session, "admin", "user_add", detail=f"user={name} role={role}")
+                return StaffView(user.id, user.name, cast(Role, user.role))
+        except sa.exc.IntegrityError as exc:
+            raise UserExistsError() from exc
+
+    def login(self, name: str, password: str, *, hours: float = SESSION_HOURS) -> str:
+        """Check a staff password and open a session.
+
+        Args:
+            name: Account name.
+            password: Password.
+            hours: How long the session lasts.
+
+        Returns:
+            The session token (stored only as SHA-256).
+
+        Raises:
+            BadCredentialsError: Unknown name or wrong password (indistinguishable, and just
+                as slow either way).
+        """
+        name = unicodedata.normalize("NFC", name).strip()
+        with self._read() as session:
+            user = session.scalar(sa.select(StaffUser).where(StaffUser.name == name))
+        if user is None or user.disabled_at is not None:
+            # Spend the same time as a real check, so a name cannot be probed by timing.
+            derive_password_key(password, bytes(16), self._password_cost)
+            raise BadCredentialsError()
+        cost = KdfCost(user.kdf_time_cost, user.kdf_memory_kib, user.kdf_lanes)
+        if not hmac.compare_digest(
+            derive_password_key(password, user.salt, cost), user.password_hash
+        ):
+            raise BadCredentialsError()
+        token = secrets.token_urlsafe(32)
+        now = self._now()
+        with self._write() as session:
+            session.execute(sa.delete(StaffSession).where(StaffSession.expires_at <= now))
+            session.add(
+                StaffSession(
+                    token_hash=_sha256_hex(token),
+                    user_id=user.id,
+                    created_at=now,
+                    expires_at=now + timedelta(hours=hours),
+                )
+            )
+            self._audit(session, f"staff:{user.name}", "login")
+        return token
+
+    def logout(self, token: str) -> None:
+        """End a staff session (unknown tokens are ignored)."""
+        with self._write() as session:
+            session.execute(
+                sa.delete(StaffSession).where(StaffSession.token_hash == _sha256_hex(token))
+            )
+
+    def staff(self, token: str) -> StaffView:
+        """Return the staff member a session token belongs to.
+
+        Raises:
+            SessionExpiredError: Unknown or expired token, or a disabled account.
+        """
+        with self._read() as session:
+            found = session.execute(
+                sa.select(StaffUser, StaffSession.expires_at)
+                .join(StaffSession, StaffSession.user_id == StaffUser.id)
+                .where(StaffSession.token_hash == _sha256_hex(token))
+            ).first()
+        if found is None:
+            raise SessionExpiredError()
+        user, expires_at = found
+        if expires_at <= self._now() or user.disabled_at is not None:
+            raise SessionExpiredError()
+        return StaffView(user.id, user.name, cast(Role, user.role))
+
+    @staticmethod
+    def _require(staff: StaffView, action: str, *roles: Role) -> None:
+        if staff.role not in roles:
+            raise AccessDeniedError(role=staff.role, action=action)
+
+    def list_records(
+        self,
+        staff: StaffView,
+        *,
+        kind: str | None = None,
+        village: str | None = None,
+        kecamatan: str | None = None,
+        status: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[RecordSummary]:
+        """List records across villages from the plaintext columns (nothing is decrypted).
+
+        Args:
+            staff: The signed-in staff member (any role).
+            kind: ``case`` or ``outreach``.
+            village: Village code.
+            kecamatan: Kecamatan code (``33.27.08``).
+            status: Case status code.
+            limit: At most this many (1–1000).
+            offset: Skip this many (paging).
+
+        Returns:
+            Summaries, most recently updated first.
+        """
+        limit = max(1, min(limit, 1000))
+        query = sa.select(RecordRow)
+        if kind is not None:
+            query = query.where(RecordRow.kind == kind)
+        if village is not None:
+            query = query.where(RecordRow.village == village)
+        if kecamatan is not None:
+            query = query.where(RecordRow.kecamatan == kecamatan)
+        if status is not None:
+            query = query.where(RecordRow.status == status)
+        query = (
+            query.order_by(RecordRow.updated_at.desc(), RecordRow.record_id)
+            .limit(limit)
+            .offset(max(0, offset))
+        )
+        with self._write() as session:
+            rows = list(session.scalars(query))
+            types: dict[str, list[str]] = defaultdict(list)
+            for part in _chunks([row.record_id for row in rows]):
+                for rid, code in session.execute(
+                    sa.select(RecordViolenceType.record_id, RecordViolenceType.code)
+                    .where(RecordViolenceType.record_id.in_(part))
+                    .order_by(RecordViolenceType.code)
+                ):
+                    types[rid].append(code)
+            filters = ",".join(
+                f"{k}={v}"
+                for k, v in (
+                    ("kind", kind),
+                    ("village", village),
+                    ("kecamatan", kecamatan),
+                    ("status", status),
+                )
+                if v is not None
+            )
+            self._audit(session, f"staff:{staff.name}", "list", detail=f"{filters} n={len(rows)}")
+            return [
+                RecordSummary(
+                    record_id=row.record_id,
+                    kind=row.kind,
+                    code=row.code,
+                    village=row.village,
+                    kecamatan=row.kecamatan,
+                    period=row.period,
+                    status=row.status,
+                    violence_types=tuple(types.get(row.record_id, ())),
+                    victims=row.victims,
+                    tppo=row.tppo,
+                    deleted=row.deleted,
+                    conflicts=row.conflicts,
+                    updated_at=row.updated_at,
+                )
+                for row in rows
+            ]
+
+    def _detail(self, row: RecordRow) -> RecordDetail:
+        try:
+            data = json.loads(self._records.open(row.sealed, ad=record_ad(row.record_id)))
+        except CorruptDataError as exc:
+            raise DistrictUserError("record_corrupt", "The stored record is damaged.") from exc
+        return RecordDetail(
+            record_id=row.record_id,
+            kind=row.kind,
+            code=row.code,
+            village=row.village,
+            document=unflatten(data["flat"]),
+            conflicts=tuple(data["conflicts"]),
+            base=tuple(data["base"]),
+            deleted=row.deleted,
+        )
+
+    def read_record(self, staff: StaffView, record_id: str) -> RecordDetail:
+        """Decrypt one record for a staff member (any role); the read is audited.
+
+        Raises:
+            RecordNotFoundError: No such record.
+        """
+        with self._write() as session:
+            row = session.get(RecordRow, record_id)
+            if row is None:
+                raise RecordNotFoundError()
+            detail = self._detail(row)
+            self._audit(session, f"staff:{staff.name}", "view", record_id=record_id)
+        return detail
+
+    def save_followup(
+        self,
+        staff: StaffView,
+        record_id: str,
+        doc: Mapping[str, Any],
+        *,
+        base: Iterable[str | ChangeId],
+        resolve: Iterable[str] = (),
+    ) -> RecordDetail:
+        """Save a staff follow-up (status, services, referrals…) as one district change.
+
+        The change is authored by the staff member with device id ``district``; only fields
+        that differ from the version shown (``base``) are written, each superseding the values
+        that version showed, so an edit a village made meanwhile is kept, and a field both
+        changed becomes a *needs review* conflict.
+
+        Args:
+            staff: A signed-in member with role ``staff`` or ``admin``.
+            record_id: The record.
+            doc: The whole edited document (as :meth:`read_record` returned it).
+            base: :attr:`RecordDetail.base` of the version the edit was made from.
+            resolve: Conflicting paths this save settles (superseding every value held now).
+
+        Returns:
+            The record after the save.
+
+        Raises:
+            AccessDeniedError: The role is ``viewer``.
+            RecordNotFoundError: No such record.
+            ValidationFailedError: The document breaks the record rules (``problems`` param),
+                or tries to move the record to another village.
+            DistrictUserError: ``record_deleted``: the record carries a tombstone.
+        """
+        self._require(staff, "save_followup", "admin", "staff")
+        try:
+            base_ids = frozenset(b if isinstance(b, ChangeId) else ChangeId.parse(b) for b in base)
+        except ChangeFormatError as exc:
+            raise ValidationFailedError("bad_base", "The base version is malformed.") from exc
+        resolving = tuple(resolve)
+
+        def run() -> RecordDetail:
+            with self._write() as session:
+                row = session.get(RecordRow, record_id)
+                if row is None:
+                    raise RecordNotFoundError()
+                db.lock_village(session, row.village)
+                session.refresh(row)
+                if row.deleted:
+                    raise DistrictUserError("record_deleted", "The record was deleted.")
+                body = {k: v for k, v in doc.items() if k not in _STORE_KEYS}
+                body.setdefault("village", row.village)
+                if body.get("village") != row.village:
+                    raise ValidationFailedError(
+                        "village_change", "A follow-up cannot move a record to another village."
+                    )
+                try:
+                    body = assign_item_ids(body)
+                except MalformedDocumentError as exc:
+                    raise ValidationFailedError(count=1, problems=[exc.code]) from exc
+                problems = validate({**body, "kind": row.kind}, today=self._now().date())
+                if problems:
+                    raise ValidationFailedError(
+                        count=len(problems),
+                        problems=[(p.path, p.code) for p in problems],
+                    )
+                changes = self._load_changes(session, [record_id]).get(record_id, [])
+                state = RecordState(record_id, row.kind)
+                for change in changes:
+                    state.apply(change)
+                seen = [c for c in changes if c.id in base_ids]
+                base_state = RecordState(record_id, row.kind)
+                for change in seen:
+                    base_state.apply(change)
+                desired = flatten({**body, **({"code": row.code} if row.code else {})})
+                _keep_tombstones(base_state, body, desired)
+                by_path = {edit.path: edit for edit in diff_edits(base_state, desired)}
+                for path in resolving:
+                    heads = frozenset(h.change_id for h in state.heads(path))
+                    by_path[path] = FieldEdit(path, desired.get(path), heads)
+                edits = tuple(by_path[p] for p in sorted(by_path))
+                if edits:
+                    latest = max((c.hlc for c in changes), default=Hlc(0, 0))
+                    clock = HybridClock(last=latest)
+                    counter = self._bump(session, _CHANGE_COUNTER)
+                    change = Change(
+                        ChangeId(DISTRICT_DEVICE, counter),
+                        record_id,
+                        row.kind,
+                        clock.tick(),
+                        f"staff:{staff.name}",
+                        edits,
+                    )
+                    state.apply(change)
+                    now = self._now()
+                    self._store_changes(session, [change], now)
+                    self._store_records(session, {record_id: materialize(state, row.village)}, now)
+                    session.refresh(row)
+                self._audit(
+                    session,
+                    f"staff:{staff.name}",
+                    "followup" if edits else "followup_unchanged",
+                    record_id=record_id,
+                    detail=f"fields={len(edits)}"
+                    + (f" resolve={len(resolving)}" if resolving else ""),
+                )
+                return self._detail(row)
+
+        return self._retrying(run)
+
+    def audit_log(
+        self, staff: StaffView, *, record_id: str | None = None, limit: int = 1000
+    ) -> list[AuditView]:
+        """Return the newest audit entries (admins only).
+
+        Raises:
+            AccessDeniedError: The role is not ``admin``.
+        """
+        self._require(staff, "audit_log", "admin")
+        query = (
+            sa.select(AuditEntry).order_by(AuditEntry.id.desc()).limit(max(1, min(limit, 100_000)))
+        )
+        if record_id is not None:
+            query = query.where(AuditEntry.record_id == record_id)
+        with self._read() as session:
+            return [
+                AuditView(e.at, e.actor, e.action, e.record_id, e.detail)
+                for e in session.scalars(query)
+            ]
+
+    # ------------------------------------------------------------------ backup
+
+    def backup(self, out_path: Path) -> int:
+        """Write a consistent, encrypted copy of the SQLite database to ``out_path``.
+
+        The SQLite online backup API copies a consistent snapshot into memory (no plaintext
+        temporary file); the image is sealed with AES-256-GCM under a subkey of the data key,
+        so restoring needs this district's ``keys.json`` and passphrase.
+
+        Args:
+            out_path: The backup file (written atomically, mode 0600).
+
+        Returns:
+            The size of the backup file in bytes.
+
+        Raises:
+            BackupError: ``use_pg_dump`` on PostgreSQL.
+        """
+        if self._dialect != "sqlite":
+            raise BackupError("use_pg_dump", "Back up a PostgreSQL database with pg_dump.")
+        with self._backup_lock:
+            size = backup_sqlite(self._engine, self._backup_key, out_path)
+        with self._write() as session:
+            self._audit(session, "admin", "backup", detail=f"bytes={size}")
+        return size
+
+    def restore(self, in_path: Path) -> None:
+        """Replace the SQLite database with a backup made by :meth:`backup` of this district.
+
+        Raises:
+            BackupError: ``use_pg_dump`` on PostgreSQL; ``backup_unreadable`` if the file is
+                not a backup of this district (other keys, damaged, or not a backup at all).
+        """
+        if self._dialect != "sqlite":
+            raise BackupError("use_pg_dump", "Restore a PostgreSQL database with pg_restore.")
+        with self._backup_lock:
+            restore_sqlite(self._engine, self._backup_key, in_path)
+        db.upgrade(self._engine)
+        with self._write() as session:
+            self._audit(session, "admin", "restore")
+
+
+def _materialize_history(history: Sequence[Change], village: str) -> Materialized:
+    """Merge every change of one record and derive its row.
+
+    A record made by one change (most imports) needs no merge: its fields are that change's
+    edits, so the merge state is skipped.
+    """
+    first = history[0]
+    if len(history) == 1:
+        flat = {e.path: e.value for e in first.edits if e.value is not None}
+        return materialize_flat(
+            first.kind, flat, village, conflicts=(), base=(first.id,), updated=first.hlc
+        )
+    state = RecordState(first.record_id, first.kind)
+    for change in history:
+        state.apply(change)
+    return materialize(state, village, updated=max(change.hlc for change in history))
+
+
+def _keep_tombstones(state: RecordState, body: Mapping[str, Any], desired: dict[str, Any]) -> None:
+    """List items absent from the edited document become ``<list>/<id>/_deleted``."""
+    present = {
+        (name, str(item.get("id")))
+        for name in ITEM_LISTS
+        for item in body.get(name) or ()
+        if isinstance(item, Mapping)
+    }
+    for path in state.paths():
+        parts = path.split("/")
+        if len(parts) < 3 or parts[0] not in ITEM_LISTS or (parts[0], parts[1]) in present:
+            continue
+        desired[f"{parts[0]}/{parts[1]}/{DELETED}"] = True
