@@ -26,6 +26,7 @@ from importlib import metadata
 from typing import Annotated, Any, Final, Literal, TypeVar
 
 import anyio
+import sqlalchemy as sa
 from fastapi import Depends, FastAPI, Header, Path, Query, Request, Response
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
@@ -104,6 +105,9 @@ _STATUS: Final[Mapping[str, int]] = {
     "validation_failed": 422,
     "bad_base": 422,
     "village_change": 422,
+    "bad_resolve": 422,
+    "delete_not_allowed": 422,
+    "invalid_text": 422,
     "record_corrupt": 500,
     "internal_error": 500,
     "database_busy": 503,
@@ -532,9 +536,53 @@ def _require_role(staff: StaffView, action: str, *roles: str) -> None:
         raise ApiError("access_denied", role=staff.role, action=action)
 
 
+def _has_nul(value: object, depth: int = 0) -> bool:
+    """Whether a decoded JSON value holds a NUL character in any string (keys too).
+
+    PostgreSQL cannot store NUL in text, and no field of a record or a request needs one.
+    """
+    if isinstance(value, str):
+        return "\x00" in value
+    if depth > 64:  # deeper than any document; the validators refuse it anyway
+        return False
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item, depth + 1) for item in value)
+    return False
+
+
+async def _refuse_nul(request: Request) -> None:
+    """Dependency of every route: a NUL in the path, the query or a JSON body is a 422.
+
+    Raises:
+        ApiError: ``invalid_text``.
+    """
+    if "\x00" in request.url.path or "\x00" in str(request.scope.get("path", "")):
+        raise ApiError("invalid_text", where="path")
+    if any(_has_nul(k) or _has_nul(v) for k, v in request.query_params.multi_items()):
+        raise ApiError("invalid_text", where="query")
+    if request.scope.get("path") == _PUSH_PATH or request.method in {"GET", "HEAD"}:
+        return  # a bundle is binary; it is verified by the import
+    if "json" not in request.headers.get("content-type", ""):
+        return
+    try:
+        # FastAPI parsed (and cached) the body before solving dependencies.
+        body = await request.json()
+    except ValueError:
+        return  # the route's own validation answers
+    if _has_nul(body):
+        raise ApiError("invalid_text", where="body")
+
+
 def _push_rejection(result: ImportResult) -> JSONResponse:
     reason = result.reason or "malformed_content"
-    status = {"too_large": 413, "device_revoked": 403, "unknown_sender": 403}.get(reason, 422)
+    status = {
+        "too_large": 413,
+        "device_revoked": 403,
+        "unknown_sender": 403,
+        "wrong_device": 403,
+    }.get(reason, 422)
     params: dict[str, object] = {"reason": reason}
     if result.bundle_id:
         params["bundle_id"] = result.bundle_id
@@ -569,6 +617,7 @@ def create_app(
         # No interactive docs: they load scripts from a CDN into a server holding case data.
         docs_url=None,
         redoc_url=None,
+        dependencies=[Depends(_refuse_nul)],
     )
     version = _version()
     import_limiter = anyio.CapacityLimiter(max(1, import_concurrency))
@@ -593,6 +642,13 @@ def create_app(
         # A typed error that is not the user's doing: a bug or a broken installation.
         _log.error("%s in a request", type(exc).__name__)
         return error_response("internal_error")
+
+    @app.exception_handler(sa.exc.DataError)
+    async def _on_data_error(_request: Request, exc: sa.exc.DataError) -> JSONResponse:
+        # A value the database refuses (e.g. out of range): the client's input, not a crash.
+        # The message may quote the value: only the type is logged.
+        _log.warning("%s in a request", type(exc).__name__)
+        return error_response("invalid_request")
 
     @app.exception_handler(RequestValidationError)
     async def _on_invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -691,16 +747,22 @@ def create_app(
         if idempotency_key is not None and not _BUNDLE_ID.fullmatch(idempotency_key):
             raise ApiError("idempotency_key_invalid")
         # Authenticate before reading the body: an unknown client never gets to upload.
-        await in_thread(lambda: district.authenticate_device(token))
+        device = await in_thread(lambda: district.authenticate_device(token))
         # BodyLimitMiddleware stops the stream at max_push_bytes.
         data = await request.body()
+        # The push is tied to the token's device: its own bundle, or one it relays for another
+        # laptop of its village; the Idempotency-Key is compared before anything is applied.
         result = await in_thread(
-            lambda: district.import_bundle(data, via="http"), limiter=import_limiter
+            lambda: district.import_bundle(
+                data,
+                via="http",
+                pushed_by=device.device_id,
+                expected_bundle_id=idempotency_key,
+            ),
+            limiter=import_limiter,
         )
         if result.status == "rejected" or result.receipt is None:
             return _push_rejection(result)
-        if idempotency_key is not None and idempotency_key != result.bundle_id:
-            raise ApiError("idempotency_key_mismatch")
         headers: dict[str, str] = {IMPORT_STATUS_HEADER: result.status}
         if result.bundle_id:
             headers[BUNDLE_ID_HEADER] = result.bundle_id

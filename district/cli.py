@@ -186,6 +186,9 @@ def cmd_serve(ctx: _Context) -> int:
     from district.app import create_app
 
     district = ctx.district()
+    # The passphrase is not needed any more: keep it out of the long-lived server's
+    # environment (and of any child process it could start).
+    os.environ.pop(PASSPHRASE_ENV, None)
     app = create_app(district)
     uvicorn.run(
         app,
@@ -503,6 +506,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     lang = current_language(args.lang)
     ctx = _Context(args, lang)
+    # Everything the CLI creates (district.db and its -wal/-shm, keys, receipts, backups) is
+    # for the server's user only.
+    old_umask = os.umask(0o077)
     try:
         return int(args.func(ctx))
     except CliError as exc:
@@ -527,6 +533,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _fail(lang, "io_error", {"detail": detail}, "", EXIT_ERROR)
     finally:
         ctx.close()
+        os.umask(old_umask)
 
 
 if __name__ == "__main__":  # pragma: no cover

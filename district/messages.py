@@ -162,6 +162,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "A follow-up cannot move a record to another village.",
         "Tindak lanjut tidak dapat memindahkan catatan ke desa lain.",
     ),
+    "bad_resolve": (
+        "There is no conflict to resolve at {path}.",
+        "Tidak ada konflik yang perlu diselesaikan di {path}.",
+    ),
+    "delete_not_allowed": (
+        "A follow-up cannot delete a record.",
+        "Tindak lanjut tidak dapat menghapus catatan.",
+    ),
     # --- backups
     "backup_failed": (
         "The backup failed.",
@@ -236,7 +244,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The bundle holds records of another village than the device's own.",
         "Bundel berisi catatan desa lain, bukan desa perangkat itu.",
     ),
+    "wrong_device": (
+        "The bundle is of a device of another village than the one that sent it.",
+        "Bundel ini milik perangkat desa lain, bukan perangkat yang mengirimnya.",
+    ),
     # --- HTTP requests
+    "invalid_text": (
+        "The request holds a NUL character ({where}).",
+        "Permintaan berisi karakter NUL ({where}).",
+    ),
     "unauthorized": (
         "Sign in first: the request needs an 'Authorization: Bearer <token>' header.",
         "Masuk terlebih dahulu: permintaan memerlukan header 'Authorization: Bearer <token>'.",

@@ -116,7 +116,9 @@ class BundleSeen(Base):
     __tablename__ = "bundles_seen"
 
     id: Mapped[int] = mapped_column(_BigId, primary_key=True, autoincrement=True)
-    bundle_id: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # Unique per sending device, not globally: a bundle id is chosen by the sender, so another
+    # device reusing it must not be able to make this device's bundle look "already imported".
+    bundle_id: Mapped[str] = mapped_column(sa.String(64))
     # SHA-256 of the file: the very same bytes arriving again (USB and HTTP at once, a retried
     # POST) are answered from here without decrypting them a second time.
     file_sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
@@ -128,6 +130,10 @@ class BundleSeen(Base):
     outreach: Mapped[int] = mapped_column(sa.Integer, default=0)
     changes: Mapped[int] = mapped_column(sa.Integer, default=0)
     receipt: Mapped[bytes] = mapped_column(sa.LargeBinary)
+
+    __table_args__ = (
+        sa.UniqueConstraint("device_id", "bundle_id", name="uq_bundles_seen_device_bundle"),
+    )
 
 
 class ChangeRow(Base):

@@ -651,19 +651,32 @@ class District:
 
     # ------------------------------------------------------------------ import
 
-    def import_bundle(self, data: bytes, *, via: str) -> ImportResult:
+    def import_bundle(
+        self,
+        data: bytes,
+        *,
+        via: str,
+        pushed_by: str | None = None,
+        expected_bundle_id: str | None = None,
+    ) -> ImportResult:
         """Import a village bundle: verify, apply idempotently in one transaction, receipt.
 
         Args:
             data: The bundle file's bytes.
             via: The courier, for the record: ``http``, ``cli``, ``desktop``, ``usb``…
+            pushed_by: The authenticated device that uploads the bundle (HTTP), if any: the
+                bundle must be its own or one of a device of the same village (relay inside
+                the village is allowed), else it is rejected as ``wrong_device``.
+            expected_bundle_id: The bundle id the uploader announced (``Idempotency-Key``);
+                a different id is rejected as ``idempotency_key_mismatch`` before anything
+                is stored.
 
         Returns:
             ``imported`` (with the receipt), ``already_imported`` (the same receipt bytes as
             the first time; nothing changed) or ``rejected`` with a reason code: a
             :class:`~simpul.bundle.RejectionCode` (``tampered``, ``truncated``, ``not_for_us``,
             ``unknown_sender``…) or ``device_revoked``, ``sender_mismatch``, ``wrong_kind``,
-            ``foreign_village``.
+            ``foreign_village``, ``wrong_device``, ``idempotency_key_mismatch``.
 
         Raises:
             DatabaseBusyError: The database stayed busy through every retry.
@@ -672,10 +685,29 @@ class District:
             return ImportResult("rejected", reason=RejectionCode.TOO_LARGE.value)
         file_sha256 = hashlib.sha256(data).hexdigest()
         with self._read() as session:
+            # The very same bytes were imported before: the row's device is the signer that was
+            # verified then. The uploader and the announced id are checked as for a new bundle.
             seen = session.scalar(
-                sa.select(BundleSeen).where(BundleSeen.file_sha256 == file_sha256).limit(1)
+                sa.select(BundleSeen)
+                .where(BundleSeen.file_sha256 == file_sha256)
+                .order_by(BundleSeen.id)
+                .limit(1)
             )
             if seen is not None:
+                if pushed_by is not None and not self._may_push(session, pushed_by, seen.device_id):
+                    return ImportResult(
+                        "rejected",
+                        reason="wrong_device",
+                        bundle_id=seen.bundle_id,
+                        device_id=seen.device_id,
+                    )
+                if expected_bundle_id is not None and expected_bundle_id != seen.bundle_id:
+                    return ImportResult(
+                        "rejected",
+                        reason="idempotency_key_mismatch",
+                        bundle_id=seen.bundle_id,
+                        device_id=seen.device_id,
+                    )
                 return _already(seen)
         signers: dict[str, DeviceRow] = {}
         revoked: set[str] = set()
@@ -705,10 +737,35 @@ class District:
             return self._rejected(opened, device, "wrong_kind")
         if opened.sender != device.id:
             return self._rejected(opened, device, "sender_mismatch")
+        if expected_bundle_id is not None and expected_bundle_id != opened.bundle_id:
+            return self._rejected(opened, device, "idempotency_key_mismatch")
+        if pushed_by is not None and pushed_by != device.id:
+            # Relay inside a village is allowed: a laptop may carry (push) the bundle of
+            # another laptop of its own village. A bundle of another village never.
+            with self._read() as session:
+                if not self._may_push(session, pushed_by, device.id):
+                    return self._rejected(opened, device, "wrong_device")
         try:
             return self._retrying(lambda: self._apply(opened, device.id, via, file_sha256))
         except _BundleRejected as exc:
             return self._rejected(opened, device, exc.reason)
+
+    @staticmethod
+    def _may_push(session: Session, pushed_by: str, sender: str) -> bool:
+        """Whether device ``pushed_by`` may upload a bundle of ``sender``: itself, or a device
+        of the same village (relay inside the village)."""
+        if pushed_by == sender:
+            return True
+        villages: dict[str, str] = {
+            device_id: village
+            for device_id, village in session.execute(
+                sa.select(DeviceRow.id, DeviceRow.village).where(
+                    DeviceRow.id.in_([pushed_by, sender])
+                )
+            )
+        }
+        pusher_village = villages.get(pushed_by)
+        return pusher_village is not None and pusher_village == villages.get(sender)
 
     @staticmethod
     def _rejected(opened: OpenedBundle, device: DeviceRow, reason: str) -> ImportResult:
@@ -724,8 +781,12 @@ class District:
             if device is None:  # pragma: no cover - devices are never deleted
                 raise _BundleRejected("unknown_sender")
             db.lock_village(session, device.village)
+            # Bundle ids are chosen by the sender: one is "seen" only for the same device, so
+            # another device reusing an id cannot make this device's bundle look imported.
             seen = session.scalar(
-                sa.select(BundleSeen).where(BundleSeen.bundle_id == opened.bundle_id)
+                sa.select(BundleSeen).where(
+                    BundleSeen.device_id == device.id, BundleSeen.bundle_id == opened.bundle_id
+                )
             )
             if seen is not None:
                 return _already(seen)
@@ -816,6 +877,17 @@ class District:
                 existing[rid] = (kind, rvillage, code)
         if any(rvillage != village for _, rvillage, _ in existing.values()):
             raise _BundleRejected("foreign_village")
+        # A change id names the device that made the change. One of an enrolled device of
+        # another village is squatting on that device's ids (its own later change would be
+        # refused as equivocation): the whole bundle is refused. Ids of devices not enrolled
+        # (yet) are relayed; the district's own id is refused per change below.
+        authors = sorted({change.id.device for change in changes} - {DISTRICT_DEVICE})
+        for part in _chunks(authors):
+            for author_village in session.scalars(
+                sa.select(DeviceRow.village).where(DeviceRow.id.in_(part))
+            ):
+                if author_village != village:
+                    raise _BundleRejected("foreign_village")
         held = self._held_digests(session, [change.id for change in candidates])
         creates_village = {
             change.record_id
@@ -1359,8 +1431,10 @@ class District:
             AccessDeniedError: The role is ``viewer``.
             RecordNotFoundError: No such record.
             ValidationFailedError: The document breaks the record rules (``problems`` param),
-                or tries to move the record to another village.
-            DistrictUserError: ``record_deleted``: the record carries a tombstone.
+                tries to move the record to another village, or carries ``_deleted``
+                (``delete_not_allowed``).
+            DistrictUserError: ``record_deleted``: the record carries a tombstone;
+                ``bad_resolve``: a ``resolve`` path holds no conflict (one value or none).
         """
         self._require(staff, "save_followup", "admin", "staff")
         try:
@@ -1378,6 +1452,12 @@ class District:
                 session.refresh(row)
                 if row.deleted:
                     raise DistrictUserError("record_deleted", "The record was deleted.")
+                if "_deleted" in doc:
+                    # Deleting a record is a village decision made on the laptop, never a
+                    # follow-up: staff cannot write (or clear) the tombstone.
+                    raise ValidationFailedError(
+                        "delete_not_allowed", "A follow-up cannot delete a record."
+                    )
                 body = {k: v for k, v in doc.items() if k not in _STORE_KEYS}
                 body.setdefault("village", row.village)
                 if body.get("village") != row.village:
@@ -1406,7 +1486,15 @@ class District:
                 _keep_tombstones(base_state, body, desired)
                 by_path = {edit.path: edit for edit in diff_edits(base_state, desired)}
                 for path in resolving:
-                    heads = frozenset(h.change_id for h in state.heads(path))
+                    # Only a real conflict (more than one value held now) can be resolved.
+                    current = state.heads(path) if isinstance(path, str) else ()
+                    if len(current) < 2:
+                        raise DistrictUserError(
+                            "bad_resolve",
+                            "There is no conflict to resolve at {path}.",
+                            path=path[:200] if isinstance(path, str) else "",
+                        )
+                    heads = frozenset(h.change_id for h in current)
                     by_path[path] = FieldEdit(path, desired.get(path), heads)
                 edits = tuple(by_path[p] for p in sorted(by_path))
                 if edits:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -170,6 +171,7 @@ class SyntheticDevice:
         recipient: PublicEncryptionKey | None = None,
         sequence: int | None = None,
         sender: str | None = None,
+        bundle_id: str | None = None,
     ) -> bytes:
         """Seal changes into a bundle for the district, signed by this device.
 
@@ -178,6 +180,7 @@ class SyntheticDevice:
             recipient: Seal to this key instead of the pinned district key.
             sequence: Bundle sequence number (next one if omitted).
             sender: Claim another sender id (tests of the district's checks).
+            bundle_id: Use this bundle id instead of a new random one.
 
         Returns:
             The bundle's bytes.
@@ -185,13 +188,16 @@ class SyntheticDevice:
         if sequence is None:
             self.sequence += 1
             sequence = self.sequence
+        payload = BundlePayload(
+            kind="changes",
+            sender=sender or self.device_id,
+            sequence=sequence,
+            changes=tuple(changes),
+        )
+        if bundle_id is not None:
+            payload = replace(payload, bundle_id=bundle_id)
         return seal_bundle(
-            BundlePayload(
-                kind="changes",
-                sender=sender or self.device_id,
-                sequence=sequence,
-                changes=tuple(changes),
-            ),
+            payload,
             recipients=[recipient or self.district_encryption],
             signer=self.signing,
         )

@@ -568,3 +568,88 @@ def test_a_bug_is_a_json_500_and_its_message_stays_out_of_the_log(
     assert leaked not in response.text
     assert "unhandled RuntimeError in GET /v1/records" in caplog.text
     assert "Siti Aminah" not in caplog.text
+
+
+# --------------------------------------------------------------------------- review fixes
+
+
+def test_a_nul_character_anywhere_is_a_422(server: LiveServer, enroll_http: Enroll) -> None:
+    device = enroll_http()
+    [change] = device.new_cases(1, seed=4)
+    _push(server, device, device.seal([change]))
+    staff = _login(server, "sari", "staff")
+    url = f"{server.url}/v1/records"
+    _assert_error(
+        server.http.get(url, params={"status": "a\x00b"}, headers=staff), 422, "invalid_text"
+    )
+    _assert_error(server.http.get(f"{url}/abc%00def", headers=staff), 422, "invalid_text")
+    admin = _login(server, "adi", "admin")
+    audit = server.http.get(f"{server.url}/v1/audit", params={"record_id": "\x00"}, headers=admin)
+    _assert_error(audit, 422, "invalid_text")
+    detail = server.http.get(f"{url}/{change.record_id}", headers=staff).json()
+    document = {**detail["document"], "notes": "catatan\x00"}
+    saved = server.http.post(
+        f"{url}/{change.record_id}/followup",
+        json={"document": document, "base": detail["base"]},
+        headers=staff,
+    )
+    _assert_error(saved, 422, "invalid_text")
+    resolve = server.http.post(
+        f"{url}/{change.record_id}/followup",
+        json={"document": detail["document"], "base": detail["base"], "resolve": ["st\x00"]},
+        headers=staff,
+    )
+    _assert_error(resolve, 422, "invalid_text")
+    login = server.http.post(
+        f"{server.url}/v1/staff/login", json={"name": "sa\x00ri", "password": PASSWORD}
+    )
+    _assert_error(login, 422, "invalid_text")
+    code = server.http.post(
+        f"{server.url}/v1/enrollments", json={"village": "33\x00"}, headers=admin
+    )
+    _assert_error(code, 422, "invalid_text")
+
+
+def test_followup_resolve_needs_a_real_conflict_and_cannot_delete(
+    server: LiveServer, enroll_http: Enroll
+) -> None:
+    device = enroll_http()
+    [change] = device.new_cases(1, seed=4)
+    _push(server, device, device.seal([change]))
+    staff = _login(server, "sari", "staff")
+    url = f"{server.url}/v1/records/{change.record_id}"
+    detail = server.http.get(url, headers=staff).json()
+    for path in ("nope/x/y", "village", "code", "victims", "_deleted", "", "a" * 5000, "status"):
+        body = {"document": detail["document"], "base": detail["base"], "resolve": [path]}
+        _assert_error(
+            server.http.post(f"{url}/followup", json=body, headers=staff), 422, "bad_resolve"
+        )
+    for deleted in (True, False, None):
+        body = {"document": {**detail["document"], "_deleted": deleted}, "base": detail["base"]}
+        refused = server.http.post(f"{url}/followup", json=body, headers=staff)
+        _assert_error(refused, 422, "delete_not_allowed")
+    after = server.http.get(url, headers=staff).json()
+    assert after["deleted"] is False and after["base"] == detail["base"]
+
+
+def test_a_push_must_be_the_tokens_device_or_its_village(
+    server: LiveServer, enroll_http: Enroll
+) -> None:
+    x, neighbour, y = enroll_http(), enroll_http(), enroll_http(OTHER_VILLAGE)
+    bundle = y.seal(y.new_cases(3, seed=3))
+    _assert_error(_push(server, x, bundle), 403, "wrong_device")
+    assert _records(server) == []
+    assert _push(server, y, bundle).status_code == 200
+    _assert_error(_push(server, x, bundle), 403, "wrong_device")  # not even the old receipt
+    relayed = _push(server, x, neighbour.seal(neighbour.new_cases(1, seed=5)))
+    assert relayed.status_code == 200 and relayed.headers[IMPORT_STATUS_HEADER] == "imported"
+
+
+def test_a_wrong_idempotency_key_stores_nothing(server: LiveServer, enroll_http: Enroll) -> None:
+    device = enroll_http()
+    bundle = device.seal(device.new_cases(2))
+    _assert_error(
+        _push(server, device, bundle, key="0123456789abcdef"), 422, "idempotency_key_mismatch"
+    )
+    assert _records(server) == []
+    assert server.district.devices()[0].highest_sequence == 0

@@ -446,3 +446,39 @@ def test_serve_answers_and_logs_route_templates_only(
     for value in (change.record_id, device.credentials.token, device.device_id, "127.0.0.1:"):
         assert value not in logs.replace(served.url, "")
     assert "Traceback" not in logs
+
+
+# --------------------------------------------------------------------------- review fixes
+
+
+def test_files_the_cli_creates_are_private(district_config: DistrictConfig, tmp_path: Path) -> None:
+    fresh = DistrictConfig(tmp_path / "fresh" / "data", district_config.database_url)
+    run = _runner(fresh)
+    assert run("init").returncode == 0
+    assert run("enroll", "--village", VILLAGE).returncode == 0
+    made = [p for p in fresh.data_dir.iterdir() if p.name.startswith("district.db")]
+    if district_config.database_url is None:
+        assert made
+    for path in made:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
+
+
+def test_serve_drops_the_passphrase_from_its_environment(
+    district: District, district_config: DistrictConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+
+    from district import cli as district_cli
+
+    seen: dict[str, str | None] = {}
+
+    def fake_run(*_args: object, **_kwargs: object) -> None:
+        seen["passphrase"] = os.environ.get(district_cli.PASSPHRASE_ENV)
+
+    monkeypatch.setattr(uvicorn, "run", fake_run)
+    monkeypatch.setenv(district_cli.PASSPHRASE_ENV, PASSPHRASE)
+    if district_config.database_url:
+        monkeypatch.setenv("SIMPUL_DATABASE_URL", district_config.database_url)
+    assert district_cli.main(["--data", str(district_config.data_dir), "serve"]) == 0
+    assert seen == {"passphrase": None}
+    assert district_cli.PASSPHRASE_ENV not in os.environ

@@ -239,3 +239,82 @@ def test_a_change_whose_paths_cannot_form_a_document_is_refused(
     result = district.import_bundle(device.seal([good, broken]), via="usb")
     assert result.status == "imported" and result.counts.changes == 1
     assert result.rejected_changes == ((str(broken.id), "malformed_record"),)
+
+
+def test_a_change_id_of_a_device_of_another_village_is_refused(
+    district: District, enrolled: Callable[..., SyntheticDevice]
+) -> None:
+    x, y = enrolled(), enrolled(OTHER_VILLAGE)
+    [mine] = y.new_cases(1, seed=5)  # Y's real change #1, not pushed yet
+    [base] = x.new_cases(1, seed=7)
+    forged = Change(ChangeId(y.device_id, 1), base.record_id, base.kind, base.hlc, "k", base.edits)
+    result = district.import_bundle(x.seal([forged]), via="test")
+    assert (result.status, result.reason) == ("rejected", "foreign_village")
+    assert _count(district, ChangeRow) == 0
+    own = district.import_bundle(y.seal([mine]), via="test")
+    assert own.status == "imported" and own.rejected_changes == ()
+    assert own.counts.changes == 1 and own.receipt is not None
+    receipt = verify_receipt(own.receipt, district_key=y.district_signing)
+    assert receipt.acks[y.device_id] == DeviceAck(high=1, top=1) and receipt.rejected == ()
+
+
+def test_a_relayed_change_of_the_same_village_or_not_enrolled_is_kept(
+    district: District, enrolled: Callable[..., SyntheticDevice]
+) -> None:
+    x, neighbour = enrolled(), enrolled()
+    relayed = neighbour.new_cases(1, seed=5)
+    [base] = x.new_cases(1, seed=7)
+    unenrolled = Change(
+        ChangeId("belumterdaftar1", 1), base.record_id, base.kind, base.hlc, "k", base.edits
+    )
+    result = district.import_bundle(x.seal([*relayed, unenrolled]), via="test")
+    assert result.status == "imported" and result.counts.changes == 2
+
+
+def test_a_bundle_id_used_by_another_device_does_not_hide_a_bundle(
+    district: District, enrolled: Callable[..., SyntheticDevice]
+) -> None:
+    x, y = enrolled(), enrolled(OTHER_VILLAGE)
+    squatted = "squatted-bundle-0001"
+    first = district.import_bundle(x.seal(x.new_cases(1, seed=9), bundle_id=squatted), via="t")
+    assert first.status == "imported"
+    [change] = y.new_cases(1, seed=11)
+    result = district.import_bundle(y.seal([change], bundle_id=squatted), via="t")
+    assert result.status == "imported" and result.device_id == y.device_id
+    assert result.bundle_id == squatted and result.receipt is not None
+    receipt = verify_receipt(result.receipt, district_key=y.district_signing)
+    assert receipt.device == y.device_id and receipt.acks[y.device_id] == DeviceAck(high=1, top=1)
+    with district._read() as session:
+        assert session.get(RecordRow, change.record_id) is not None
+    again = district.import_bundle(y.seal([change], bundle_id=squatted), via="t")
+    assert again.status == "already_imported" and again.receipt == result.receipt
+
+
+def test_a_push_is_tied_to_the_uploading_device(
+    district: District, enrolled: Callable[..., SyntheticDevice]
+) -> None:
+    x, neighbour, y = enrolled(), enrolled(), enrolled(OTHER_VILLAGE)
+    bundle = y.seal(y.new_cases(2, seed=3))
+    refused = district.import_bundle(bundle, via="http", pushed_by=x.device_id)
+    assert (refused.status, refused.reason) == ("rejected", "wrong_device")
+    assert _count(district, ChangeRow) == 0
+    assert district.import_bundle(bundle, via="http", pushed_by=y.device_id).status == "imported"
+    # the very same bytes again (answered from the file digest) are checked too
+    again = district.import_bundle(bundle, via="http", pushed_by=x.device_id)
+    assert (again.status, again.reason, again.receipt) == ("rejected", "wrong_device", None)
+    # relay inside the village is allowed
+    relayed = neighbour.seal(neighbour.new_cases(1, seed=4))
+    assert district.import_bundle(relayed, via="http", pushed_by=x.device_id).status == "imported"
+
+
+def test_an_announced_bundle_id_is_checked_before_anything_is_stored(
+    district: District, device: SyntheticDevice
+) -> None:
+    bundle = device.seal(device.new_cases(2, seed=3), bundle_id="announced-0001")
+    wrong = district.import_bundle(bundle, via="http", expected_bundle_id="something-else-1")
+    assert (wrong.status, wrong.reason) == ("rejected", "idempotency_key_mismatch")
+    assert _count(district, ChangeRow) == 0
+    ok = district.import_bundle(bundle, via="http", expected_bundle_id="announced-0001")
+    assert ok.status == "imported"
+    again = district.import_bundle(bundle, via="http", expected_bundle_id="something-else-1")
+    assert (again.status, again.reason) == ("rejected", "idempotency_key_mismatch")
