@@ -10,18 +10,17 @@ in commit order within a village, so a pull cursor never skips a row committed l
 from __future__ import annotations
 
 import hashlib
-import sqlite3
-from typing import Any
 
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from district.config import DistrictConfig
 from district.errors import DatabaseBusyError, DistrictError, DistrictUserError
+from simpul.sqlite import WRITE_OPTION, configure_sqlite, make_sessions
 
 __all__ = [
     "WRITE_OPTION",
@@ -35,7 +34,6 @@ __all__ = [
     "upgrade",
 ]
 
-WRITE_OPTION = "simpul_write"
 
 # https://sqlite.org/pragma.html — WAL + synchronous=FULL: a commit that returned survives
 # power loss; busy_timeout: a second writer waits instead of failing at once; secure_delete:
@@ -69,25 +67,6 @@ def normalize_url(url: str) -> str:
     return url
 
 
-def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
-    # Let SQLAlchemy, not pysqlite, decide when transactions begin (SQLAlchemy pysqlite docs,
-    # "Serializable isolation / Savepoints / Transactional DDL").
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    for pragma in _SQLITE_PRAGMAS:
-        cursor.execute(pragma)
-    cursor.close()
-
-
-def _on_sqlite_begin(conn: sa.Connection) -> None:
-    # A write transaction takes the write lock at its start, so two writers wait for each
-    # other instead of one failing half-way with "database is locked".
-    if conn.get_execution_options().get(WRITE_OPTION):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
-        conn.exec_driver_sql("BEGIN")
-
-
 def create_engine(config: DistrictConfig) -> sa.Engine:
     """Return an engine on the configured database.
 
@@ -100,21 +79,9 @@ def create_engine(config: DistrictConfig) -> sa.Engine:
     url = normalize_url(config.url)
     if url.startswith("sqlite"):
         engine = sa.create_engine(url)
-        sa.event.listen(engine, "connect", _on_sqlite_connect)
-        sa.event.listen(engine, "begin", _on_sqlite_begin)
+        configure_sqlite(engine, lambda: _SQLITE_PRAGMAS)
         return engine
     return sa.create_engine(url, pool_pre_ping=True)
-
-
-def make_sessions(engine: sa.Engine, *, write: bool = False) -> sessionmaker[Session]:
-    """Return a session factory (``with sessions.begin() as session:``, one action per session).
-
-    Args:
-        engine: The engine.
-        write: Sessions that will write (SQLite: ``BEGIN IMMEDIATE``).
-    """
-    bind = engine.execution_options(**{WRITE_OPTION: True}) if write else engine
-    return sessionmaker(bind, expire_on_commit=False)
 
 
 def lock_village(session: Session, village: str) -> None:

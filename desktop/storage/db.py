@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
-from typing import Any
 
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy.orm import sessionmaker
 
 from desktop.storage.errors import (
     DatabaseError,
@@ -20,9 +17,9 @@ from desktop.storage.errors import (
     ProfileNewerError,
     StorageError,
 )
+from simpul.sqlite import WRITE_OPTION, configure_sqlite
 
 DB_NAME = "simpul.db"
-WRITE_OPTION = "simpul_write"
 
 # Pragmas, see https://sqlite.org/pragma.html:
 # - WAL + synchronous=FULL: a commit that returned survives power loss (WAL is synced on commit).
@@ -38,41 +35,11 @@ _PRAGMAS = (
 )
 
 
-def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
-    # Let SQLAlchemy, not pysqlite, decide when a transaction begins (SQLAlchemy pysqlite docs,
-    # "Serializable isolation / Savepoints / Transactional DDL").
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    for pragma in _PRAGMAS:
-        cursor.execute(pragma)
-    cursor.close()
-
-
-def _on_begin(conn: sa.Connection) -> None:
-    # A write transaction takes the write lock at the start (IMMEDIATE), so two processes on
-    # one profile (the app and the CLI) wait for each other instead of failing half-way with
-    # "database is locked"; reads begin deferred and never wait for the lock.
-    if conn.get_execution_options().get(WRITE_OPTION):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
-        conn.exec_driver_sql("BEGIN")
-
-
 def create_engine(profile_dir: Path) -> sa.Engine:
     """Return an engine on the profile's database with the pragmas above applied."""
     engine = sa.create_engine(f"sqlite:///{profile_dir / DB_NAME}")
-    sa.event.listen(engine, "connect", _on_connect)
-    sa.event.listen(engine, "begin", _on_begin)
+    configure_sqlite(engine, lambda: _PRAGMAS)
     return engine
-
-
-def make_sessions(engine: sa.Engine, *, write: bool = False) -> sessionmaker[Any]:
-    """Session factory; a session's scope is one user action (``with sessions.begin() as s:``).
-
-    ``write=True`` gives sessions whose transactions begin IMMEDIATE (they will write).
-    """
-    bind = engine.execution_options(**{WRITE_OPTION: True}) if write else engine
-    return sessionmaker(bind, expire_on_commit=False)
 
 
 def _alembic_config() -> Config:

@@ -45,6 +45,7 @@ from simpul.records.derived import device_tag, make_record_code
 from simpul.records.paths import MalformedDocumentError, assign_item_ids, flatten, unflatten
 from simpul.records.validation import Problem, validate
 from simpul.records.wilayah import load_regions
+from simpul.sqlite import make_sessions
 
 KINDS = ("case", "outreach")
 Kind = Literal["case", "outreach"]
@@ -338,8 +339,8 @@ class Store:
         except sa.exc.DBAPIError as exc:
             self._engine.dispose()
             raise db.translate_error(exc) from exc
-        self._sessions: sessionmaker[Session] = db.make_sessions(self._engine)
-        self._write_sessions: sessionmaker[Session] = db.make_sessions(self._engine, write=True)
+        self._sessions: sessionmaker[Session] = make_sessions(self._engine)
+        self._write_sessions: sessionmaker[Session] = make_sessions(self._engine, write=True)
         _restrict_permissions(profile_dir)
         self._changes = Sealer(vault.subkey("db/changes"))
         self._records = Sealer(vault.subkey("db/records"))
