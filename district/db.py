@@ -12,14 +12,11 @@ from __future__ import annotations
 import hashlib
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy.orm import Session
 
 from district.config import DistrictConfig
-from district.errors import DatabaseBusyError, DistrictError, DistrictUserError
+from district.errors import DatabaseBusyError, DistrictUserError
+from simpul import migrate
 from simpul.sqlite import WRITE_OPTION, configure_sqlite, make_sessions
 
 __all__ = [
@@ -119,18 +116,12 @@ def is_retryable(exc: sa.exc.DBAPIError) -> bool:
     return "locked" in text or "busy" in text or "unique constraint failed" in text
 
 
-def _alembic_config() -> Config:
-    config = Config()
-    config.set_main_option("script_location", "district:migrations")
-    return config
+_MIGRATIONS = "district:migrations"
 
 
 def head_revision() -> str:
     """Return the newest migration the code knows."""
-    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
-    if head is None:  # pragma: no cover - the project always ships migrations
-        raise DistrictError("no district migrations found")
-    return head
+    return migrate.head_revision(_MIGRATIONS)
 
 
 def upgrade(engine: sa.Engine) -> None:
@@ -140,24 +131,10 @@ def upgrade(engine: sa.Engine) -> None:
         DatabaseNewerError: The database is at a revision this code does not know.
         DatabaseBusyError: Another process holds the database.
     """
-    head = head_revision()
     try:
-        with engine.connect() as conn:
-            current = MigrationContext.configure(conn).get_current_revision()
-        if current == head:
-            return
-        known = {
-            rev.revision for rev in ScriptDirectory.from_config(_alembic_config()).walk_revisions()
-        }
-        if current is not None and current not in known:
-            raise DatabaseNewerError()
-        config = _alembic_config()
-        with engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
-            if conn.dialect.name == "postgresql":
-                # Two server processes starting at once must not both run the migration.
-                conn.execute(sa.text("SELECT pg_advisory_xact_lock(7366230271)"))
-            config.attributes["connection"] = conn
-            command.upgrade(config, "head")
+        migrate.upgrade_schema(engine, _MIGRATIONS)
+    except migrate.NewerSchemaError as exc:
+        raise DatabaseNewerError() from exc
     except sa.exc.OperationalError as exc:
         if is_retryable(exc):
             raise DatabaseBusyError() from exc

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # package -> top-level module prefixes it must never import
 FORBIDDEN: dict[str, tuple[str, ...]] = {
-    "simpul": ("desktop", "district", "PySide6", "shiboken6", "requests", "alembic", "fastapi"),
+    "simpul": ("desktop", "district", "PySide6", "shiboken6", "requests", "fastapi", "uvicorn"),
     "desktop/storage": (
         "PySide6",
         "shiboken6",

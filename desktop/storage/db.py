@@ -5,10 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 
 from desktop.storage.errors import (
     DatabaseError,
@@ -17,7 +13,8 @@ from desktop.storage.errors import (
     ProfileNewerError,
     StorageError,
 )
-from simpul.sqlite import WRITE_OPTION, configure_sqlite
+from simpul import migrate
+from simpul.sqlite import configure_sqlite
 
 DB_NAME = "simpul.db"
 
@@ -42,36 +39,20 @@ def create_engine(profile_dir: Path) -> sa.Engine:
     return engine
 
 
-def _alembic_config() -> Config:
-    config = Config()
-    config.set_main_option("script_location", "desktop.storage:migrations")
-    return config
+_MIGRATIONS = "desktop.storage:migrations"
 
 
 def head_revision() -> str:
     """The newest migration the code knows."""
-    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
-    if head is None:  # pragma: no cover - the project always ships migrations
-        raise StorageError("no migrations found")
-    return head
+    return migrate.head_revision(_MIGRATIONS)
 
 
 def upgrade(engine: sa.Engine) -> None:
     """Bring the schema to the newest migration; a no-op when it is current."""
-    head = head_revision()
-    with engine.connect() as conn:
-        current = MigrationContext.configure(conn).get_current_revision()
-    if current == head:
-        return
-    known = {
-        rev.revision for rev in ScriptDirectory.from_config(_alembic_config()).walk_revisions()
-    }
-    if current is not None and current not in known:
-        raise ProfileNewerError()
-    config = _alembic_config()
-    with engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+    try:
+        migrate.upgrade_schema(engine, _MIGRATIONS)
+    except migrate.NewerSchemaError as exc:
+        raise ProfileNewerError() from exc
 
 
 def translate_error(exc: sa.exc.DBAPIError) -> StorageError:
