@@ -130,6 +130,7 @@ from simpul.changes import (
     RecordState,
     diff_edits,
 )
+from simpul.gcpause import gc_paused
 from simpul.records import (
     ITEM_LISTS,
     RECORD_KINDS,
@@ -683,6 +684,18 @@ class District:
         """
         if len(data) > min(MAX_IMPORT_BYTES, self._limits.max_bundle_bytes):
             return ImportResult("rejected", reason=RejectionCode.TOO_LARGE.value)
+        # A bundle of 5,000 cases becomes ~400,000 acyclic objects: without the cyclic
+        # collector walking them again and again, the import takes a third less time.
+        with gc_paused():
+            return self._import(data, via, pushed_by, expected_bundle_id)
+
+    def _import(
+        self,
+        data: bytes,
+        via: str,
+        pushed_by: str | None,
+        expected_bundle_id: str | None,
+    ) -> ImportResult:
         file_sha256 = hashlib.sha256(data).hexdigest()
         with self._read() as session:
             # The very same bytes were imported before: the row's device is the signer that was

@@ -54,6 +54,7 @@ from simpul.bundle.keys import (
     key_id_bytes,
 )
 from simpul.changes import Change, ChangeFormatError, ChangeId
+from simpul.gcpause import gc_paused
 
 __all__ = [
     "BUNDLE_KINDS",
@@ -709,6 +710,11 @@ def _inflate(body: bytes, limit: int) -> bytes:
 
 
 def _parse_changes(raw_body: bytes, expected: int) -> tuple[Change, ...]:
+    with gc_paused():
+        return _parse_change_list(raw_body, expected)
+
+
+def _parse_change_list(raw_body: bytes, expected: int) -> tuple[Change, ...]:
     try:
         items = strict_json(raw_body)
     except JsonFormatError as exc:
