@@ -432,10 +432,12 @@ def cmd_demo_data(ctx: _Context) -> int:
 
 
 def cmd_status(ctx: _Context) -> int:
+    from desktop.sync.status import sync_status
     from simpul.records.wilayah import load_regions
 
     with ctx.open_store() as store:
         st = store.status()
+        sync = sync_status(store)
     if ctx.args.json:
         _print_json(
             {
@@ -446,13 +448,32 @@ def cmd_status(ctx: _Context) -> int:
                 "outreach": st.outreach,
                 "deleted": st.deleted,
                 "changes": st.changes,
-                "pending_changes": st.pending_changes,
+                "pending_changes": sync.pending_changes,
                 "needs_review": st.needs_review,
                 "profile": str(ctx.profile),
+                "enrolled": sync.enrolled,
+                "enrolled_via": sync.via or None,
+                "enrollment_confirmed": sync.confirmed,
+                "server_url": sync.server_url,
+                "last_sync": sync.last_sync,
+                "last_error": sync.last_error,
+                "awaiting_receipt": [
+                    {"bundle_id": b.bundle_id, "created_at": b.created_at, "changes": b.changes}
+                    for b in sync.awaiting
+                ],
+                "refused_changes": [{"change": c, "reason": r} for c, r in sync.refused],
             }
         )
         return EXIT_OK
     village = load_regions().village(st.village)
+    if not sync.enrolled:
+        enrollment = ctx.t("status_not_enrolled")
+    elif sync.via == "online":
+        enrollment = ctx.t("status_enrolled_online", server=sync.server_url)
+    elif sync.confirmed:
+        enrollment = ctx.t("status_enrolled_file")
+    else:
+        enrollment = ctx.t("status_enrolled_unconfirmed")
     rows = [
         ("status_village", f"{village.name}, {village.kecamatan_name} ({st.village})"),
         ("status_device", st.device_id),
@@ -460,13 +481,174 @@ def cmd_status(ctx: _Context) -> int:
         ("status_cases", str(st.cases)),
         ("status_outreach", str(st.outreach)),
         ("status_changes", str(st.changes)),
-        ("status_pending", str(st.pending_changes)),
+        ("status_enrollment", enrollment),
+        ("status_last_sync", sync.last_sync or ctx.t("status_never")),
+        ("status_pending", str(sync.pending_changes)),
+        ("status_awaiting", str(len(sync.awaiting))),
+        ("status_refused", str(len(sync.refused))),
         ("status_review", str(st.needs_review)),
     ]
+    if sync.last_error:
+        rows.append(("status_last_error", ctx.t(sync.last_error)))
     width = max(len(ctx.t(k)) for k, _ in rows)
     for key, value in rows:
         print(f"{ctx.t(key):<{width}}  {value}")
     return EXIT_OK
+
+
+# ----------------------------------------------------------------------------- sync
+
+
+def _enrollment_summary(ctx: _Context, village_code: str) -> str:
+    from simpul.records.wilayah import load_regions
+
+    village = load_regions().village(village_code)
+    return f"{village.name}, {village.kecamatan_name} ({village.code})"
+
+
+def cmd_enroll(ctx: _Context) -> int:
+    from desktop.sync.enroll import enroll_from_file, enroll_online
+
+    args = ctx.args
+    if bool(args.file) == bool(args.server):
+        raise CliError("enroll_choose", EXIT_USAGE)
+    if args.server and not args.code:
+        raise CliError("enroll_needs_code", EXIT_USAGE)
+    if args.file:
+        data = _read_limited(args.file)
+    with ctx.open_store() as store:
+        if args.file:
+            enrollment = enroll_from_file(store, data)
+        else:
+            try:
+                enrollment = enroll_online(store, args.server, args.code)
+            except ValueError:
+                raise CliError("bad_server_url", EXIT_USAGE, url=args.server) from None
+        if args.json:
+            _print_json(
+                {
+                    "village": enrollment.village,
+                    "via": enrollment.via,
+                    "server_url": enrollment.server_url,
+                    "device_id": store.device_id,
+                    "district_key": enrollment.district_signing.key_id,
+                }
+            )
+            return EXIT_OK
+        place = _enrollment_summary(ctx, enrollment.village)
+        if enrollment.via == "online":
+            ctx.say("enrolled_online", village=place, server=enrollment.server_url)
+        else:
+            ctx.say("enrolled_file", village=place)
+    return EXIT_OK
+
+
+EXIT_OFFLINE = 3
+
+
+def cmd_sync(ctx: _Context) -> int:
+    from desktop.sync.engine import SyncEngine
+    from desktop.sync.errors import OfflineError
+    from desktop.sync.outbox import pending_ids
+
+    with ctx.open_store() as store:
+        engine = SyncEngine(store)
+        try:
+            report = engine.run_once()
+        except OfflineError:
+            waiting = len(pending_ids(store))
+            if ctx.args.json:
+                _print_json({"state": "offline", "pending_changes": waiting})
+            else:
+                ctx.say("sync_offline", pending=waiting)
+            return EXIT_OFFLINE
+        review = store.status().needs_review
+    if ctx.args.json:
+        _print_json(
+            {
+                "state": "synced",
+                "pushed_changes": report.pushed_changes,
+                "pushed_bundles": report.pushed_bundles,
+                "received_changes": report.received_changes,
+                "new_changes": report.new_changes,
+                "rejected": [{"change": c, "reason": r} for c, r in report.rejected],
+                "retries": report.retries,
+                "needs_review": review,
+                "finished_at": report.finished_at,
+            }
+        )
+    else:
+        ctx.say("sync_done", sent=report.pushed_changes, received=report.new_changes)
+        if report.rejected:
+            ctx.say("sync_refused", count=len(report.rejected))
+        if review:
+            ctx.say("sync_review", count=review)
+    return EXIT_OK
+
+
+def cmd_bundle_export(ctx: _Context) -> int:
+    from desktop.sync.courier import export_bundles
+
+    out = Path(ctx.args.out)
+    if not out.is_dir():
+        raise CliError("not_a_directory", path=str(out))
+    with ctx.open_store() as store:
+        result = export_bundles(store, out)
+    if ctx.args.json:
+        _print_json(
+            {
+                "bundles": [str(p) for p in result.bundles],
+                "changes": result.changes,
+                "enrollment_answer": str(result.answer) if result.answer else None,
+            }
+        )
+        return EXIT_OK
+    if not result.bundles:
+        ctx.say("export_nothing")
+    for path in result.bundles:
+        print(path)
+    if result.answer is not None:
+        print(result.answer)
+        ctx.say("export_answer_written", file=result.answer.name)
+    return EXIT_OK
+
+
+def cmd_bundle_apply(ctx: _Context) -> int:
+    from desktop.sync.courier import apply_files
+
+    with ctx.open_store() as store:
+        outcomes = apply_files(store, [Path(p) for p in ctx.args.files])
+        review = store.status().needs_review
+    if ctx.args.json:
+        _print_json(
+            {
+                "files": [
+                    {
+                        "file": str(o.path),
+                        "kind": o.kind,
+                        "status": o.status,
+                        "reason": o.reason or None,
+                        "changes": o.changes,
+                        "new_changes": o.new_changes,
+                        "acknowledged": o.acknowledged,
+                    }
+                    for o in outcomes
+                ],
+                "needs_review": review,
+            }
+        )
+    else:
+        for o in outcomes:
+            if o.status == "rejected":
+                line = ctx.t("apply_rejected", reason=ctx.t(o.reason))
+            elif o.kind == "receipt":
+                line = ctx.t(f"apply_receipt_{o.status}", count=o.acknowledged)
+            else:
+                line = ctx.t(f"apply_return_{o.status}", count=o.new_changes)
+            print(f"{o.path.name}: {line}")
+        if review:
+            ctx.say("sync_review", count=review)
+    return EXIT_ERROR if any(o.status == "rejected" for o in outcomes) else EXIT_OK
 
 
 def cmd_passphrase_change(ctx: _Context) -> int:
@@ -623,6 +805,22 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     usub = actions(add("user", None, "help_user"), "user_command")
     p = add("add", cmd_user_add, "help_user_add", usub)
     p.add_argument("name", metavar=h("help_metavar_name"), help=h("help_user_name"))
+
+    p = add("enroll", cmd_enroll, "help_enroll")
+    p.add_argument("--server", metavar="URL", help=h("help_enroll_server"))
+    p.add_argument("--code", metavar=h("help_metavar_code"), help=h("help_enroll_code"))
+    p.add_argument("--file", metavar=h("help_metavar_file"), help=h("help_enroll_file"))
+    json_flag(p)
+
+    json_flag(add("sync", cmd_sync, "help_sync"))
+
+    bsub = actions(add("bundle", None, "help_bundle"), "bundle_command")
+    p = add("export", cmd_bundle_export, "help_bundle_export", bsub)
+    p.add_argument("--out", required=True, metavar=h("help_metavar_dir"), help=h("help_out"))
+    json_flag(p)
+    p = add("apply", cmd_bundle_apply, "help_bundle_apply", bsub)
+    p.add_argument("files", nargs="+", metavar=h("help_metavar_file"), help=h("help_apply_files"))
+    json_flag(p)
 
     json_flag(add("audit", cmd_audit, "help_audit"))
     return parser

@@ -331,6 +331,271 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "help_metavar_file": ("FILE", "BERKAS"),
     "help_metavar_id": ("ID", "ID"),
     "help_metavar_name": ("NAME", "NAMA"),
+    "not_a_directory": ("{path} is not a folder.", "{path} bukan folder."),
+    "bad_record_id": (
+        "A change names a malformed record id ({change}); nothing was applied.",
+        "Sebuah perubahan memakai id catatan yang tidak sah ({change}); tidak ada yang diterapkan.",
+    ),
+    "conflicting_duplicate": (
+        "Change {change} arrived with different content than the copy held here; nothing was "
+        "applied. Tell the district.",
+        "Perubahan {change} datang dengan isi berbeda dari salinan di sini; tidak ada yang "
+        "diterapkan. Beri tahu kabupaten.",
+    ),
+    "wrong_record": (
+        "Change {change} does not fit its record; nothing was applied.",
+        "Perubahan {change} tidak cocok dengan catatannya; tidak ada yang diterapkan.",
+    ),
+    "code_rewritten": (
+        "Change {change} tries to change a record's code; nothing was applied.",
+        "Perubahan {change} mencoba mengubah kode catatan; tidak ada yang diterapkan.",
+    ),
+    "bad_base": (
+        "The version the edit was made from is not known here.",
+        "Versi asal suntingan ini tidak dikenal di sini.",
+    ),
+    # --- sync: commands
+    "help_enroll": (
+        "enroll this laptop with the district (online with --server and --code, or --file)",
+        "daftarkan laptop ini ke kabupaten (daring dengan --server dan --code, atau --file)",
+    ),
+    "help_enroll_server": ("the district server's address", "alamat server kabupaten"),
+    "help_enroll_code": (
+        "the one-time enrollment code from the district",
+        "kode pendaftaran sekali pakai dari kabupaten",
+    ),
+    "help_enroll_file": (
+        "an enrollment file from the district (no internet needed)",
+        "berkas pendaftaran dari kabupaten (tanpa internet)",
+    ),
+    "help_sync": (
+        "send new records to the district server and fetch its updates (exit 3: offline)",
+        "kirim catatan baru ke server kabupaten dan ambil pembaruannya (keluar 3: luring)",
+    ),
+    "help_bundle": (
+        "sync by hand: bundle files on a flash drive or through a messaging app",
+        "sinkron manual: berkas bundel lewat flashdisk atau aplikasi pesan",
+    ),
+    "help_bundle_export": (
+        "write sealed bundle files for the district into a folder",
+        "tulis berkas bundel tersegel untuk kabupaten ke sebuah folder",
+    ),
+    "help_out": ("the folder to write into (e.g. a flash drive)", "folder tujuan (mis. flashdisk)"),
+    "help_bundle_apply": (
+        "apply receipts and return bundles from the district",
+        "terapkan tanda terima dan bundel balasan dari kabupaten",
+    ),
+    "help_apply_files": ("the files to apply", "berkas yang akan diterapkan"),
+    # --- sync: results
+    "enrolled_online": (
+        "This laptop is enrolled with the district for {village}; it syncs with {server}.",
+        "Laptop ini terdaftar di kabupaten untuk {village}; sinkron dengan {server}.",
+    ),
+    "enrolled_file": (
+        "The district's keys are saved for {village}. Export a bundle (simpul bundle export) "
+        "and take it to the district with the enrollment answer file written beside it.",
+        "Kunci kabupaten tersimpan untuk {village}. Ekspor bundel (simpul bundle export) dan "
+        "bawa ke kabupaten bersama berkas jawaban pendaftaran yang ditulis di sampingnya.",
+    ),
+    "enroll_choose": (
+        "Give either --server and --code, or --file.",
+        "Berikan --server dan --code, atau --file.",
+    ),
+    "enroll_needs_code": (
+        "--server needs --code (the one-time code from the district).",
+        "--server memerlukan --code (kode sekali pakai dari kabupaten).",
+    ),
+    "bad_server_url": (
+        "'{url}' is not a server address (e.g. https://simpul.pemalangkab.go.id).",
+        "'{url}' bukan alamat server (mis. https://simpul.pemalangkab.go.id).",
+    ),
+    "sync_done": (
+        "Synced: {sent} change(s) sent, {received} new change(s) received.",
+        "Sinkron selesai: {sent} perubahan terkirim, {received} perubahan baru diterima.",
+    ),
+    "sync_offline": (
+        "The district server cannot be reached now; nothing is lost. {pending} change(s) wait "
+        "and will be sent at the next sync.",
+        "Server kabupaten belum dapat dijangkau; tidak ada yang hilang. {pending} perubahan "
+        "menunggu dan akan dikirim pada sinkron berikutnya.",
+    ),
+    "sync_refused": (
+        "The district refused {count} change(s); see simpul status.",
+        "Kabupaten menolak {count} perubahan; lihat simpul status.",
+    ),
+    "sync_review": (
+        "{count} record(s) have fields needing review (edited here and at the district).",
+        "{count} catatan punya isian yang perlu ditinjau (diubah di sini dan di kabupaten).",
+    ),
+    "export_nothing": (
+        "Nothing to send: the district holds every change of this laptop.",
+        "Tidak ada yang perlu dikirim: kabupaten sudah memegang semua perubahan laptop ini.",
+    ),
+    "export_answer_written": (
+        "Also take {file} to the district: it completes this laptop's enrollment.",
+        "Bawa juga {file} ke kabupaten: berkas itu melengkapi pendaftaran laptop ini.",
+    ),
+    "apply_rejected": ("refused: {reason}", "ditolak: {reason}"),
+    "apply_receipt_applied": (
+        "receipt applied: the district holds {count} more change(s).",
+        "tanda terima diterapkan: kabupaten memegang {count} perubahan lagi.",
+    ),
+    "apply_receipt_already_applied": (
+        "receipt already applied; nothing changed.",
+        "tanda terima sudah diterapkan; tidak ada yang berubah.",
+    ),
+    "apply_return_applied": (
+        "return bundle applied: {count} new change(s).",
+        "bundel balasan diterapkan: {count} perubahan baru.",
+    ),
+    "apply_return_already_applied": (
+        "return bundle already applied; nothing changed.",
+        "bundel balasan sudah diterapkan; tidak ada yang berubah.",
+    ),
+    "status_enrollment": ("Enrollment", "Pendaftaran"),
+    "status_enrolled_online": ("online, {server}", "daring, {server}"),
+    "status_enrolled_file": ("by file", "lewat berkas"),
+    "status_enrolled_unconfirmed": (
+        "by file, waiting for the district's answer",
+        "lewat berkas, menunggu jawaban kabupaten",
+    ),
+    "status_not_enrolled": ("not enrolled", "belum terdaftar"),
+    "status_last_sync": ("Last successful sync", "Sinkron terakhir berhasil"),
+    "status_never": ("never", "belum pernah"),
+    "status_last_error": ("Last sync problem", "Masalah sinkron terakhir"),
+    "status_awaiting": ("Bundles awaiting a receipt", "Bundel menunggu tanda terima"),
+    "status_refused": ("Changes refused by the district", "Perubahan ditolak kabupaten"),
+    # --- sync: errors
+    "not_enrolled": (
+        "This laptop is not enrolled with a district yet: simpul enroll.",
+        "Laptop ini belum terdaftar di kabupaten: simpul enroll.",
+    ),
+    "not_enrolled_online": (
+        "This laptop was enrolled by file and has no server to sync with; use bundle files "
+        "(simpul bundle export) or enroll online with a code.",
+        "Laptop ini didaftarkan lewat berkas dan tidak punya server untuk sinkron; pakai berkas "
+        "bundel (simpul bundle export) atau daftar daring dengan kode.",
+    ),
+    "already_enrolled": (
+        "This laptop is already enrolled (village {village}).",
+        "Laptop ini sudah terdaftar (desa {village}).",
+    ),
+    "enrollment_file_invalid": (
+        "The file is not a Simpul enrollment file, or it is damaged.",
+        "Berkas ini bukan berkas pendaftaran Simpul, atau berkasnya rusak.",
+    ),
+    "enrollment_file_expired": (
+        "The enrollment file has expired; ask the district for a new one.",
+        "Berkas pendaftaran sudah kedaluwarsa; minta yang baru ke kabupaten.",
+    ),
+    "enrollment_other_village": (
+        "The enrollment is for another village ({village}) than this profile's; ask the "
+        "district for a code for your village.",
+        "Pendaftaran ini untuk desa lain ({village}), bukan desa profil ini; minta kode untuk "
+        "desa Anda ke kabupaten.",
+    ),
+    "server_keys_changed": (
+        "The server presents other keys than the district this laptop enrolled with; nothing "
+        "was sent. Check the server address with the district.",
+        "Server memakai kunci yang berbeda dari kabupaten tempat laptop ini terdaftar; tidak "
+        "ada yang dikirim. Periksa alamat server dengan kabupaten.",
+    ),
+    "offline": (
+        "The district server cannot be reached now; nothing is lost.",
+        "Server kabupaten belum dapat dijangkau; tidak ada yang hilang.",
+    ),
+    "server_error": (
+        "The district server had a problem (HTTP {status}); try again later. Nothing is lost.",
+        "Server kabupaten sedang bermasalah (HTTP {status}); coba lagi nanti. Tidak ada yang "
+        "hilang.",
+    ),
+    "sync_cancelled": (
+        "Sync cancelled; what was sent is kept.",
+        "Sinkron dibatalkan; yang sudah terkirim tetap tersimpan.",
+    ),
+    "refused_device_revoked": (
+        "The district has revoked this laptop; it can no longer sync. Contact the district.",
+        "Kabupaten telah mencabut laptop ini; laptop ini tidak dapat sinkron lagi. Hubungi "
+        "kabupaten.",
+    ),
+    "refused_unauthorized": (
+        "The server does not recognise this laptop's token; contact the district.",
+        "Server tidak mengenali token laptop ini; hubungi kabupaten.",
+    ),
+    "refused_unknown_device": (
+        "The server does not know this laptop; contact the district.",
+        "Server tidak mengenal laptop ini; hubungi kabupaten.",
+    ),
+    "refused_enrollment_code_unknown": (
+        "The server does not know this enrollment code; check it or ask for a new one.",
+        "Server tidak mengenal kode pendaftaran ini; periksa atau minta kode baru.",
+    ),
+    "refused_enrollment_code_expired": (
+        "The enrollment code has expired; ask the district for a new one.",
+        "Kode pendaftaran sudah kedaluwarsa; minta kode baru ke kabupaten.",
+    ),
+    "refused_enrollment_code_used": (
+        "The enrollment code was already used; ask the district for a new one.",
+        "Kode pendaftaran sudah dipakai; minta kode baru ke kabupaten.",
+    ),
+    "refused_device_exists": (
+        "The district already has this laptop enrolled.",
+        "Laptop ini sudah terdaftar di kabupaten.",
+    ),
+    "refused_too_many_attempts": (
+        "Too many attempts; wait a few minutes and try again.",
+        "Terlalu banyak percobaan; tunggu beberapa menit lalu coba lagi.",
+    ),
+    "file_not_a_sync_file": (
+        "not a receipt or return bundle from the district",
+        "bukan tanda terima atau bundel balasan dari kabupaten",
+    ),
+    "file_not_a_receipt": ("not a receipt", "bukan tanda terima"),
+    "file_not_a_bundle": ("not a Simpul bundle", "bukan bundel Simpul"),
+    "file_truncated": (
+        "the file is incomplete (cut off while copying); copy it again",
+        "berkas tidak lengkap (terpotong saat disalin); salin ulang",
+    ),
+    "file_tampered": (
+        "the file was changed after the district sealed it",
+        "berkas diubah setelah disegel kabupaten",
+    ),
+    "file_bad_signature": (
+        "not signed by this laptop's district",
+        "tidak ditandatangani oleh kabupaten laptop ini",
+    ),
+    "file_unknown_sender": (
+        "not signed by this laptop's district",
+        "tidak ditandatangani oleh kabupaten laptop ini",
+    ),
+    "file_not_for_us": (
+        "sealed for another laptop",
+        "disegel untuk laptop lain",
+    ),
+    "file_other_device": ("a receipt for another laptop", "tanda terima untuk laptop lain"),
+    "file_wrong_kind": (
+        "a bundle for the district, not for this laptop",
+        "bundel untuk kabupaten, bukan untuk laptop ini",
+    ),
+    "file_malformed_content": (
+        "signed, but its content is malformed",
+        "bertanda tangan, tetapi isinya tidak sah",
+    ),
+    "file_unsupported_version": (
+        "made by a newer Simpul; update this laptop",
+        "dibuat oleh Simpul yang lebih baru; perbarui laptop ini",
+    ),
+    "file_unsupported_suite": (
+        "uses an unknown encryption suite",
+        "memakai enkripsi yang tidak dikenal",
+    ),
+    "file_too_large": ("the file is too large", "berkas terlalu besar"),
+    "file_decompression_bomb": (
+        "its content expands beyond the limit",
+        "isinya mengembang melewati batas",
+    ),
+    "file_bad_header": ("its header is damaged", "kepala berkas rusak"),
+    "unreadable": ("the file cannot be read", "berkas tidak dapat dibaca"),
 }
 
 ARGPARSE_ID: dict[str, str] = {

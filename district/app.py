@@ -312,6 +312,10 @@ class HealthOut(BaseModel):
 
     status: Literal["ok"]
     version: str
+    district_enc_key_id: str = Field(
+        description="Key id of the district encryption key (laptops compare it to the pinned key)."
+    )
+    district_sign_key_id: str = Field(description="Key id of the district signing key.")
 
 
 class ErrorOut(BaseModel):
@@ -620,6 +624,7 @@ def create_app(
         dependencies=[Depends(_refuse_nul)],
     )
     version = _version()
+    public_keys = district.keys
     import_limiter = anyio.CapacityLimiter(max(1, import_concurrency))
     login_slots = threading.BoundedSemaphore(LOGIN_CONCURRENCY)
 
@@ -689,8 +694,14 @@ def create_app(
 
     @app.get("/v1/health", tags=["sync"])
     def health() -> HealthOut:
-        """Connectivity check; touches no database."""
-        return HealthOut(status="ok", version=version)
+        """Connectivity check; touches no database. Names the district's key ids, so a laptop
+        sees at once that it reached another server than the one it enrolled with."""
+        return HealthOut(
+            status="ok",
+            version=version,
+            district_enc_key_id=public_keys.encryption.key_id,
+            district_sign_key_id=public_keys.signing.key_id,
+        )
 
     @app.post("/v1/enroll", status_code=201, tags=["sync"], responses=_ERRORS)
     def enroll(body: EnrollIn) -> EnrollOut:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, Literal, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -227,6 +228,10 @@ class _Entry:
         return not self.view.deleted
 
 
+_SYNC_KEY = "sync"
+T = TypeVar("T")
+
+
 def _now_utc() -> datetime:
     return datetime.now(tz=UTC)
 
@@ -347,6 +352,7 @@ class Store:
         self._audit = Sealer(vault.subkey("db/audit"))
         self._meta = Sealer(vault.subkey("db/meta"))
         self._ws: dict[str, _Entry] = {}
+        self._write_lock = threading.RLock()
         # entries materialized inside a transaction, moved into the working set after commit
         self._pending: dict[str, _Entry] = {}
         # highest sequence used per code prefix (kind, village, year, device tag)
@@ -458,7 +464,15 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[Session]:
-        """One write transaction; the working set takes its entries only after the commit."""
+        """One write transaction; the working set takes its entries only after the commit.
+
+        Writes are serialized (the sync worker thread and the screens share the store);
+        readers of the working set iterate over copies, so they never see it change midway.
+        """
+        with self._write_lock:
+            yield from self._write_locked()
+
+    def _write_locked(self) -> Iterator[Session]:
         self._pending.clear()
         try:
             with self._write_sessions.begin() as session:
@@ -532,7 +546,7 @@ class Store:
         """Every record of the working set, newest first by main date then code."""
         views = [
             e.view
-            for e in self._ws.values()
+            for e in list(self._ws.values())
             if (kind is None or e.view.kind == kind) and (include_deleted or e.live)
         ]
         views.sort(key=lambda v: (v.main_date or "", v.code), reverse=True)
@@ -543,7 +557,7 @@ class Store:
         needle = text.strip().casefold()
         found = [
             e.view
-            for e in self._ws.values()
+            for e in list(self._ws.values())
             if (kind is None or e.view.kind == kind) and e.live and needle in e.haystack
         ]
         found.sort(key=lambda v: (v.main_date or "", v.code), reverse=True)
@@ -554,7 +568,7 @@ class Store:
         entry = self._ws.get(ref)
         if entry is not None:
             return entry.view
-        for entry in self._ws.values():
+        for entry in list(self._ws.values()):
             if entry.view.code == ref:
                 return entry.view
         raise UnknownRecordError(ref)
@@ -605,7 +619,7 @@ class Store:
 
     def status(self) -> StoreStatus:
         """Counts for the status screen and ``simpul status``."""
-        views = [e.view for e in self._ws.values()]
+        views = [e.view for e in list(self._ws.values())]
         with self._read() as session:
             total = session.scalar(sa.select(sa.func.count()).select_from(ChangeRow)) or 0
             own = session.scalar(
@@ -832,6 +846,75 @@ class Store:
         for row_seq, record_id, device, counter, blob in rows:
             yield row_seq, self._open_change(record_id, ChangeId(device, counter), blob)
 
+    # ----------------------------------------------------------------- sync support
+
+    def sync_state(self) -> dict[str, Any]:
+        """The sync layer's sealed state (keys, enrollment, acknowledgements, cursor…).
+
+        Returns:
+            A fresh dict (empty before the first sync action); changing it changes nothing
+            until passed to :meth:`update_sync_state`.
+        """
+        with self._read() as session:
+            row = session.get(SealedMeta, _SYNC_KEY)
+            if row is None:
+                return {}
+            return dict(json.loads(self._meta.open(row.sealed, ad=f"meta|{_SYNC_KEY}".encode())))
+
+    def update_sync_state(self, update: Callable[[dict[str, Any]], T]) -> T:
+        """Read, change and write the sync state in one write transaction.
+
+        Args:
+            update: Called with the current state (a dict it may change in place); its
+                return value is passed back. Nothing is written if it raises.
+        """
+        with self._write() as session:
+            row = session.get(SealedMeta, _SYNC_KEY)
+            ad = f"meta|{_SYNC_KEY}".encode()
+            state = {} if row is None else dict(json.loads(self._meta.open(row.sealed, ad=ad)))
+            result = update(state)
+            sealed = self._seal_meta(_SYNC_KEY, state)
+            if row is None:
+                session.add(SealedMeta(key=_SYNC_KEY, sealed=sealed))
+            else:
+                row.sealed = sealed
+        return result
+
+    def change_index(self) -> list[ChangeId]:
+        """The id of every stored change, in local arrival order (no decryption needed)."""
+        with self._read() as session:
+            rows = session.execute(
+                sa.select(ChangeRow.device_id, ChangeRow.counter).order_by(ChangeRow.seq)
+            ).all()
+        return [ChangeId(device, counter) for device, counter in rows]
+
+    def outgoing(self, held: Callable[[ChangeId], bool]) -> list[Change]:
+        """Every stored change ``held`` says the district does not hold, in arrival order.
+
+        Only those are decrypted; the choice is made on the plain ids.
+        """
+        with self._read() as session:
+            rows = session.execute(
+                sa.select(
+                    ChangeRow.record_id, ChangeRow.device_id, ChangeRow.counter, ChangeRow.sealed
+                ).order_by(ChangeRow.seq)
+            ).all()
+        out: list[Change] = []
+        for record_id, device, counter, blob in rows:
+            change_id = ChangeId(device, counter)
+            if not held(change_id):
+                out.append(self._open_change(record_id, change_id, blob))
+        return out
+
+    def set_acked_counter(self, counter: int) -> None:
+        """Record the highest own change counter the district holds without gaps (plain)."""
+        with self._write() as session:
+            row = session.get(Meta, "acked_counter")
+            if row is None:
+                session.add(Meta(key="acked_counter", value=str(counter)))
+            elif int(row.value) < counter:
+                row.value = str(counter)
+
     # ----------------------------------------------------------------- internals
 
     def _next_code(
@@ -857,7 +940,7 @@ class Store:
             if prefix not in self._code_seq:
                 used = [
                     int(e.view.code[-4:])
-                    for e in self._ws.values()
+                    for e in list(self._ws.values())
                     if e.view.code.startswith(prefix) and e.view.code[-4:].isdigit()
                 ]
                 self._code_seq[prefix] = max(used, default=0)
