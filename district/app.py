@@ -20,6 +20,7 @@ import re
 import threading
 import time
 import traceback
+import unicodedata
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from importlib import metadata
@@ -33,10 +34,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from district.errors import UnknownDeviceError
+from district.actors import staff_actor
+from district.errors import BadCredentialsError, EnrollmentCodeError, UnknownDeviceError
 from district.messages import translate
+from district.ratelimit import DEFAULT_RATE_LIMITS, AttemptLimiter, Limit, RateLimits
 from district.service import MAX_IMPORT_BYTES, District
 from district.views import DeviceView, ImportResult, StaffView
 from simpul.bundle import key_id
@@ -86,6 +90,8 @@ _STATUS: Final[Mapping[str, int]] = {
     "access_denied": 403,
     "unknown_sender": 403,
     "record_not_found": 404,
+    "too_many_logins": 429,
+    "too_many_enrollments": 429,
     "not_found": 404,
     "method_not_allowed": 405,
     "device_exists": 409,
@@ -99,6 +105,7 @@ _STATUS: Final[Mapping[str, int]] = {
     "idempotency_key_invalid": 422,
     "idempotency_key_mismatch": 422,
     "unknown_village": 422,
+    "invalid_ttl": 422,
     "unknown_role": 422,
     "weak_password": 422,
     "invalid_user_name": 422,
@@ -172,6 +179,9 @@ def error_response(
         all_headers.setdefault("WWW-Authenticate", "Bearer")
     if status == 503:
         all_headers.setdefault("Retry-After", "1")
+    if status == 429:
+        # RFC 9110 §10.2.3: seconds until the client may try again.
+        all_headers.setdefault("Retry-After", str(params.get("retry_after", 60)))
     return JSONResponse(body, status_code=status, headers=all_headers)
 
 
@@ -275,6 +285,13 @@ class GuardMiddleware:
 
         try:
             await self.app(scope, receive, guarded_send)
+        except ClientDisconnect:
+            # The client went away mid-upload (a laptop's link dropped): nothing was imported,
+            # it will push the same bundle again. Not a server error.
+            status = status or 499
+            _log.info(
+                "client disconnected during %s %s", scope.get("method", "?"), _route_template(scope)
+            )
         except Exception as exc:  # the last line of defence of every request
             _log.error(
                 "unhandled %s in %s %s\n%s",
@@ -467,6 +484,12 @@ class EnrollmentIn(BaseModel):
     ttl_hours: float = Field(default=72, gt=0, le=24 * 90)
 
 
+class EnrollmentFileIn(EnrollmentIn):
+    """``POST /v1/enrollments/file``: also the server address the laptop may sync with later."""
+
+    server_url: str | None = Field(default=None, max_length=2048)
+
+
 class EnrollmentOut(BaseModel):
     """A one-time enrollment code, shown once."""
 
@@ -579,6 +602,27 @@ async def _refuse_nul(request: Request) -> None:
         raise ApiError("invalid_text", where="body")
 
 
+def _client_address(request: Request) -> str:
+    """The client's address (uvicorn takes it from X-Forwarded-For behind a trusted proxy)."""
+    return request.client.host if request.client is not None else "-"
+
+
+def _name_key(name: str) -> str:
+    """The rate-limit key of an account name: "Sari " and "sari" are one key."""
+    return unicodedata.normalize("NFC", name).strip().casefold()
+
+
+def _log_limit(what: str, kind: str, limit: Limit) -> None:
+    # The kind of key only: the log holds no names and no client addresses.
+    _log.warning(
+        "failed %s attempts for one %s reached the limit (%d in %.0f s); refusing it for now",
+        what,
+        kind,
+        limit.failures,
+        limit.window,
+    )
+
+
 def _push_rejection(result: ImportResult) -> JSONResponse:
     reason = result.reason or "malformed_content"
     status = {
@@ -602,6 +646,8 @@ def create_app(
     max_push_bytes: int = MAX_IMPORT_BYTES,
     max_json_bytes: int = MAX_JSON_BYTES,
     import_concurrency: int = IMPORT_CONCURRENCY,
+    rate_limits: RateLimits = DEFAULT_RATE_LIMITS,
+    clock: Callable[[], float] = time.monotonic,
 ) -> FastAPI:
     """Build the HTTP API over an open district service.
 
@@ -610,6 +656,9 @@ def create_app(
         max_push_bytes: Largest bundle a push may send (checked before reading it).
         max_json_bytes: Largest JSON body of any other request.
         import_concurrency: Bundles verified and imported at the same time.
+        rate_limits: Failed sign-ins and enrollment codes allowed per name and address
+            before the API answers 429 (:mod:`district.ratelimit`).
+        clock: Monotonic seconds for the rate limits (tests pass a fake one).
 
     Returns:
         The FastAPI application; the OpenAPI schema is at ``/openapi.json``.
@@ -627,6 +676,18 @@ def create_app(
     public_keys = district.keys
     import_limiter = anyio.CapacityLimiter(max(1, import_concurrency))
     login_slots = threading.BoundedSemaphore(LOGIN_CONCURRENCY)
+    login_limiter = AttemptLimiter(
+        "too_many_logins",
+        {"name": rate_limits.login_per_name, "address": rate_limits.login_per_address},
+        clock=clock,
+        on_limit=lambda kind, limit: _log_limit("sign-in", kind, limit),
+    )
+    enroll_limiter = AttemptLimiter(
+        "too_many_enrollments",
+        {"address": rate_limits.enroll_per_address},
+        clock=clock,
+        on_limit=lambda kind, limit: _log_limit("enrollment code", kind, limit),
+    )
 
     async def in_thread(func: Callable[[], T], limiter: anyio.CapacityLimiter | None = None) -> T:
         return await anyio.to_thread.run_sync(func, limiter=limiter)
@@ -704,17 +765,23 @@ def create_app(
         )
 
     @app.post("/v1/enroll", status_code=201, tags=["sync"], responses=_ERRORS)
-    def enroll(body: EnrollIn) -> EnrollOut:
+    def enroll(request: Request, body: EnrollIn) -> EnrollOut:
         """Enroll a village laptop with a one-time code; returns its token and the district keys.
 
-        The laptop pins the district keys from now on.
+        The laptop pins the district keys from now on. After too many wrong, used or expired
+        codes from one address the answer is 429 with ``Retry-After``.
         """
-        credentials = district.enroll(
-            body.code,
-            device_enc_public=_b64(body.device_enc_public, "device_enc_public"),
-            device_sign_public=_b64(body.device_sign_public, "device_sign_public"),
-            device_id=body.device_id,
-        )
+        enc_public = _b64(body.device_enc_public, "device_enc_public")
+        sign_public = _b64(body.device_sign_public, "device_sign_public")
+        with enroll_limiter.attempt(
+            {"address": _client_address(request)}, counts=(EnrollmentCodeError,)
+        ):
+            credentials = district.enroll(
+                body.code,
+                device_enc_public=enc_public,
+                device_sign_public=sign_public,
+                device_id=body.device_id,
+            )
         return EnrollOut(
             device_id=credentials.device_id,
             token=credentials.token,
@@ -807,9 +874,17 @@ def create_app(
     # ---------------------------------------------------------------- staff API
 
     @app.post("/v1/staff/login", tags=["staff"], responses=_ERRORS)
-    def login(body: LoginIn) -> LoginOut:
-        """Sign in with a staff name and password; the token goes in ``Authorization: Bearer``."""
-        with login_slots:
+    def login(request: Request, body: LoginIn) -> LoginOut:
+        """Sign in with a staff name and password; the token goes in ``Authorization: Bearer``.
+
+        After too many failures for one name or from one address the answer is 429 with
+        ``Retry-After``, whatever the password.
+        """
+        keys = {"name": _name_key(body.name), "address": _client_address(request)}
+        with (
+            login_limiter.attempt(keys, counts=(BadCredentialsError,), forget=("name",)),
+            login_slots,
+        ):
             token = district.login(body.name, body.password)
         staff = district.staff(token)
         return LoginOut(token=token, name=staff.name, role=staff.role)
@@ -870,7 +945,8 @@ def create_app(
     def list_devices(staff: Staff) -> DeviceListOut:
         """Every enrolled device, revoked ones too (roles ``admin`` and ``staff``)."""
         _require_role(staff, "list_devices", "admin", "staff")
-        return DeviceListOut(devices=[DeviceOut.model_validate(d) for d in district.devices()])
+        devices = district.devices(actor=staff_actor(staff))
+        return DeviceListOut(devices=[DeviceOut.model_validate(d) for d in devices])
 
     @app.post("/v1/devices/{device_id}/revoke", tags=["admin"], responses=_ERRORS)
     def revoke_device(
@@ -879,7 +955,8 @@ def create_app(
         """Revoke a device (``admin``): its token and its bundles are refused from now on."""
         _require_role(staff, "revoke_device", "admin")
         try:
-            return DeviceOut.model_validate(district.revoke_device(device_id))
+            view = district.revoke_device(device_id, actor=staff_actor(staff))
+            return DeviceOut.model_validate(view)
         except UnknownDeviceError:
             raise ApiError("unknown_device", status=404) from None
 
@@ -887,8 +964,42 @@ def create_app(
     def create_enrollment(staff: Staff, body: EnrollmentIn) -> EnrollmentOut:
         """Make a one-time enrollment code for a laptop of a village (``admin``)."""
         _require_role(staff, "create_enrollment", "admin")
-        enrollment = district.create_enrollment(body.village, ttl_hours=body.ttl_hours)
+        enrollment = district.create_enrollment(
+            body.village, ttl_hours=body.ttl_hours, actor=staff_actor(staff)
+        )
         return EnrollmentOut.model_validate(enrollment)
+
+    @app.post(
+        "/v1/enrollments/file",
+        status_code=201,
+        tags=["admin"],
+        responses={
+            201: {
+                "content": {"application/json": {}},
+                "description": "The enrollment file, to hand over in person.",
+            },
+            **_ERRORS,
+        },
+        response_class=Response,
+    )
+    def create_enrollment_file(staff: Staff, body: EnrollmentFileIn) -> Response:
+        """Make an enrollment file for a village with no internet (``admin``).
+
+        The file holds a one-time code and the district's public keys; the laptop imports it.
+        """
+        _require_role(staff, "create_enrollment", "admin")
+        data = district.enrollment_file(
+            body.village,
+            ttl_hours=body.ttl_hours,
+            server_url=body.server_url,
+            actor=staff_actor(staff),
+        )
+        return Response(
+            data,
+            status_code=201,
+            media_type="application/json",
+            headers={"Content-Disposition": 'attachment; filename="simpul-enrollment.json"'},
+        )
 
     @app.get("/v1/audit", tags=["admin"], responses=_ERRORS)
     def audit(

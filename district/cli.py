@@ -2,8 +2,11 @@
 
 Expected failures (wrong passphrase, unknown village, a database that cannot be reached, an
 unreadable file) print one line in the operator's language (``--lang``, else ``SIMPUL_LANG``,
-else Indonesian) and exit non-zero; only a bug shows a traceback. Bundles that are rejected are
-not errors of the command: ``import`` reports each and exits 1 when any was rejected.
+else Indonesian) and exit non-zero; only a bug shows a traceback. The help, the usage lines and
+argparse's own errors speak that language too. Bundles that are rejected are not errors of the
+command: ``import`` reports each and exits 1 when any was rejected.
+
+Every action is written to the audit log as ``cli:<operating-system user>``.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ import json
 import os
 import secrets
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
@@ -23,8 +27,9 @@ from typing import Any, NoReturn
 import sqlalchemy as sa
 
 from district._files import write_atomic
+from district.actors import cli_actor
 from district.config import DistrictConfig
-from district.messages import LANGUAGES, current_language, translate
+from district.messages import LANGUAGES, argparse_text, current_language, translate
 from district.service import MAX_IMPORT_BYTES, District
 from district.views import ROLES, ImportResult, StaffView
 from simpul.errors import UserError
@@ -37,11 +42,14 @@ EXIT_USAGE = 2
 
 PASSPHRASE_ENV = "SIMPUL_DISTRICT_PASSPHRASE"
 PASSWORD_ENV = "SIMPUL_USER_PASSWORD"
-MAX_TTL_HOURS = 24 * 90
+MAX_TTL_HOURS = 24 * 30  # the service's own cap (District.create_enrollment)
 RECEIPT_SUFFIX = ".simpul-receipt"
 BUNDLE_SUFFIX = ".simpul"
+RETURN_SUFFIX = ".simpul-return"
+ANSWER_SUFFIX = ".simpul-enroll"
+MAX_ANSWER_BYTES = 64 * 1024
 CLI_STAFF = StaffView(user_id=0, name="cli-admin", role="admin")
-"""Who the local ``records list`` acts as in the audit log (``staff:cli-admin``)."""
+"""The role ``records list`` reads with; the audit log names the operator (``cli:<user>``)."""
 
 
 class CliError(Exception):
@@ -61,6 +69,7 @@ class _Context:
         self.args = args
         self.lang = lang
         self.config = DistrictConfig.from_env(args.data, args.database_url)
+        self.actor = cli_actor()
         self._district: District | None = None
 
     def t(self, code: str, /, **params: object) -> str:
@@ -110,11 +119,11 @@ class _Context:
             "password_mismatch",
         )
 
-    def district(self) -> District:
+    def district(self, passphrase: str | None = None) -> District:
         """Open the district (says "not set up" before asking for the passphrase)."""
         if self._district is None:
             District.public_keys(self.config)
-            self._district = District.open(self.config, self.passphrase())
+            self._district = District.open(self.config, passphrase or self.passphrase())
         return self._district
 
     def close(self) -> None:
@@ -155,50 +164,23 @@ def cmd_init(ctx: _Context) -> int:
     return EXIT_OK
 
 
-_LOG_CONFIG: dict[str, Any] = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
-    },
-    "handlers": {
-        "stderr": {
-            "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "stream": "ext://sys.stderr",
-        },
-    },
-    "loggers": {
-        "uvicorn": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
-        "uvicorn.error": {"level": "INFO"},
-        # The access log of district.app names route templates only; uvicorn's would carry
-        # query strings and client addresses, so it stays off.
-        "uvicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
-        "district": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
-    },
-}
-
-
 def cmd_serve(ctx: _Context) -> int:
-    """Serve the HTTP API with uvicorn until interrupted."""
-    import uvicorn  # only this command needs the web stack
+    """Serve the HTTP API with uvicorn until interrupted (``--workers N``: N processes)."""
+    from district.serving import MAX_WORKERS, serve
 
-    from district.app import create_app
-
-    district = ctx.district()
-    # The passphrase is not needed any more: keep it out of the long-lived server's
-    # environment (and of any child process it could start).
+    workers = int(ctx.args.workers)
+    if not 1 <= workers <= MAX_WORKERS:
+        raise CliError("bad_workers", max_workers=MAX_WORKERS)
+    District.public_keys(ctx.config)  # "not set up" before asking for the passphrase
+    passphrase = ctx.passphrase()
+    district = ctx.district(passphrase)  # checks the passphrase before anything starts
+    # The passphrase is not needed in the environment any more: keep it out of the long-lived
+    # server's environment and of every child process (workers get it through a pipe).
     os.environ.pop(PASSPHRASE_ENV, None)
-    app = create_app(district)
-    uvicorn.run(
-        app,
-        host=ctx.args.host,
-        port=ctx.args.port,
-        access_log=False,
-        log_config=_LOG_CONFIG,
-        server_header=False,
-        timeout_graceful_shutdown=10,
-    )
+    if not serve(
+        district, passphrase=passphrase, host=ctx.args.host, port=ctx.args.port, workers=workers
+    ):
+        raise CliError("serve_workers_failed")
     return EXIT_OK
 
 
@@ -211,7 +193,9 @@ def cmd_enroll(ctx: _Context) -> int:
     district = ctx.district()
     if args.file:
         out = Path(args.file)
-        data = district.enrollment_file(args.village, ttl_hours=ttl, server_url=args.server_url)
+        data = district.enrollment_file(
+            args.village, ttl_hours=ttl, server_url=args.server_url, actor=ctx.actor
+        )
         write_atomic(out, data, mode=0o600)
         doc = json.loads(data)
         info = {"code": doc["code"], "village": doc["village"], "expires_at": doc["expires_at"]}
@@ -222,7 +206,7 @@ def cmd_enroll(ctx: _Context) -> int:
                 "enroll_file", village=info["village"], path=str(out), expires_at=info["expires_at"]
             )
         return EXIT_OK
-    enrollment = district.create_enrollment(args.village, ttl_hours=ttl)
+    enrollment = district.create_enrollment(args.village, ttl_hours=ttl, actor=ctx.actor)
     info = {
         "code": enrollment.code,
         "village": enrollment.village,
@@ -237,7 +221,7 @@ def cmd_enroll(ctx: _Context) -> int:
 
 def cmd_devices_list(ctx: _Context) -> int:
     """List enrolled devices."""
-    devices = ctx.district().devices()
+    devices = ctx.district().devices(actor=ctx.actor)
     if ctx.args.json:
         _print_json([{**asdict(d), "revoked": d.revoked} for d in devices])
         return EXIT_OK
@@ -255,7 +239,7 @@ def cmd_devices_list(ctx: _Context) -> int:
 
 def cmd_devices_revoke(ctx: _Context) -> int:
     """Revoke a device."""
-    view = ctx.district().revoke_device(ctx.args.device_id)
+    view = ctx.district().revoke_device(ctx.args.device_id, actor=ctx.actor)
     ctx.say("device_revoked_done", device_id=view.device_id, village=view.village)
     return EXIT_OK
 
@@ -264,7 +248,7 @@ def cmd_user_add(ctx: _Context) -> int:
     """Create a staff account."""
     district = ctx.district()
     name = ctx.args.name
-    view = district.add_user(name, ctx.args.role, ctx.new_password(name))
+    view = district.add_user(name, ctx.args.role, ctx.new_password(name), actor=ctx.actor)
     ctx.say("user_added", name=view.name, role=view.role)
     return EXIT_OK
 
@@ -314,16 +298,75 @@ def _import_one(ctx: _Context, district: District, path: Path) -> dict[str, Any]
     # no-op, so a lost flash drive costs nothing.
     bundle, _cursor = district.return_bundle(result.device_id, since=0)
     if bundle is not None:
-        out["return_bundle"] = str(_write_beside(directory, BUNDLE_SUFFIX, bundle))
+        out["return_bundle"] = str(_write_beside(directory, RETURN_SUFFIX, bundle))
     return out
 
 
+def _import_inputs(names: Sequence[str]) -> tuple[list[Path], list[Path]]:
+    """Enrollment answers and bundles named, a folder standing for the files inside it
+    (a flash drive): its ``*.simpul-enroll`` and ``*.simpul`` files, in name order."""
+    answers: list[Path] = []
+    bundles: list[Path] = []
+    for name in names:
+        path = Path(name)
+        if path.is_dir():
+            answers.extend(sorted(path.glob(f"*{ANSWER_SUFFIX}")))
+            bundles.extend(sorted(path.glob(f"*{BUNDLE_SUFFIX}")))
+        elif path.name.endswith(ANSWER_SUFFIX):
+            answers.append(path)
+        else:
+            bundles.append(path)
+    return answers, bundles
+
+
+def _enroll_one(district: District, path: Path) -> dict[str, Any]:
+    """Register the laptop of one enrollment answer file; describe the outcome."""
+    out: dict[str, Any] = {"file": str(path), "kind": "enrollment_answer"}
+    try:
+        with path.open("rb") as f:
+            data = f.read(MAX_ANSWER_BYTES + 1)
+    except OSError as exc:
+        return {**out, "status": "rejected", "reason": "file_unreadable", "detail": exc.strerror}
+    if len(data) > MAX_ANSWER_BYTES:
+        return {**out, "status": "rejected", "reason": "answer_invalid"}
+    try:
+        status, device = district.enroll_answer(data)
+    except UserError as exc:
+        return {**out, "status": "rejected", "reason": exc.code}
+    return {**out, "status": status, "device_id": device.device_id, "village": device.village}
+
+
 def cmd_import(ctx: _Context) -> int:
-    """Import bundle files; exit 1 when any was rejected."""
+    """Import bundle files (or every bundle in a folder); exit 1 when any was rejected.
+
+    Enrollment answers found with them register their laptops first, so the first bundles of
+    a laptop enrolled by file import in the same run.
+    """
     district = ctx.district()
     status = EXIT_OK
-    for name in ctx.args.files:
-        outcome = _import_one(ctx, district, Path(name))
+    answers, bundles = _import_inputs(ctx.args.files)
+    if not answers and not bundles:
+        raise CliError("import_nothing", path=", ".join(ctx.args.files))
+    for path in answers:
+        outcome = _enroll_one(district, path)
+        if outcome["status"] == "rejected":
+            status = EXIT_ERROR
+        if ctx.args.json:
+            print(json.dumps(outcome, ensure_ascii=False, sort_keys=True), flush=True)
+        elif outcome["status"] == "rejected":
+            reason = str(outcome["reason"])
+            text = translate(reason, ctx.lang, {"detail": outcome.get("detail", ""), "path": path})
+            ctx.say("import_rejected", file=path, reason=f"{reason} ({text})")
+        else:
+            ctx.say(
+                f"import_{outcome['status']}",
+                file=path,
+                device=outcome["device_id"],
+                village=outcome["village"],
+            )
+    for path in bundles:
+        name = str(path)
+        outcome = _import_one(ctx, district, path)
         if outcome["status"] == "rejected":
             status = EXIT_ERROR
         if ctx.args.json:
@@ -358,6 +401,7 @@ def cmd_records_list(ctx: _Context) -> int:
         status=args.status,
         limit=args.limit,
         offset=args.offset,
+        actor=ctx.actor,
     )
     if args.json:
         _print_json([asdict(row) for row in rows])
@@ -375,17 +419,17 @@ def cmd_records_list(ctx: _Context) -> int:
 
 
 def cmd_backup(ctx: _Context) -> int:
-    """Write an encrypted backup of the SQLite database."""
+    """Write an encrypted backup of the database (SQLite, or PostgreSQL with pg_dump)."""
     out = Path(ctx.args.out)
-    size = ctx.district().backup(out)
+    size = ctx.district().backup(out, actor=ctx.actor)
     ctx.say("backup_done", path=str(out), size=size)
     return EXIT_OK
 
 
 def cmd_restore(ctx: _Context) -> int:
-    """Replace the SQLite database with a backup of this district."""
+    """Replace the database with a backup of this district."""
     path = Path(ctx.args.file)
-    ctx.district().restore(path)
+    ctx.district().restore(path, actor=ctx.actor)
     ctx.say("restore_done", path=str(path))
     return EXIT_OK
 
@@ -393,88 +437,137 @@ def cmd_restore(ctx: _Context) -> int:
 # --------------------------------------------------------------------------- parser
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The parser of ``simpul-district``."""
-    parser = argparse.ArgumentParser(
-        prog="simpul-district",
-        description="Simpul district server administration.",
-    )
-    parser.add_argument(
-        "--data",
-        metavar="DIR",
-        help="data directory (default: $SIMPUL_DISTRICT_DATA, else the platform data folder)",
-    )
-    parser.add_argument(
-        "--database-url",
-        metavar="URL",
-        help="database (default: $SIMPUL_DATABASE_URL, else SQLite in the data directory)",
-    )
-    parser.add_argument("--lang", choices=LANGUAGES, help="language of messages (default: id)")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
+    """The parser of ``simpul-district``, its help in ``lang`` (else ``SIMPUL_LANG``, else id).
+
+    argparse's own words ("usage:", "options", its errors) follow ``lang`` only inside
+    :func:`_argparse_language`, which :func:`main` wraps around building and parsing.
+    """
+    lang = current_language(lang)
+
+    def h(code: str) -> str:
+        # argparse expands %-placeholders in help texts; the catalogue's texts have none
+        return translate(code, lang).replace("%", "%%")
+
+    parser = argparse.ArgumentParser(prog="simpul-district", description=h("help_description"))
+    parser.add_argument("--data", metavar=h("help_metavar_dir"), help=h("help_data"))
+    parser.add_argument("--database-url", metavar="URL", help=h("help_database_url"))
+    parser.add_argument("--lang", choices=LANGUAGES, help=h("help_lang"))
+    sub = parser.add_subparsers(dest="command", metavar=h("help_metavar_command"))
 
     def add(
-        name: str, func: Callable[[_Context], int] | None, text: str, parent: Any = sub
+        name: str, func: Callable[[_Context], int] | None, help_code: str, parent: Any = sub
     ) -> argparse.ArgumentParser:
+        text = h(help_code)
         p: argparse.ArgumentParser = parent.add_parser(name, help=text, description=text)
         if func is not None:
             p.set_defaults(func=func)
         return p
 
+    def actions(p: argparse.ArgumentParser, dest: str) -> Any:
+        return p.add_subparsers(dest=dest, metavar=h("help_metavar_action"), required=True)
+
     def json_flag(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--json", action="store_true", help="print JSON")
+        p.add_argument("--json", action="store_true", help=h("help_json"))
 
-    add("init", cmd_init, "set up the data directory, the district keys and the database")
+    add("init", cmd_init, "help_init")
 
-    p = add("serve", cmd_serve, "serve the HTTP API")
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8765, help="port (default 8765)")
-    p.add_argument("--database-url", metavar="URL", default=argparse.SUPPRESS, help="database URL")
-
-    p = add("enroll", cmd_enroll, "make a one-time enrollment code for a village laptop")
+    p = add("serve", cmd_serve, "help_serve")
+    p.add_argument("--host", default="127.0.0.1", help=h("help_host"))
+    p.add_argument("--port", type=int, default=8765, help=h("help_port"))
+    p.add_argument("--workers", type=int, default=1, metavar="N", help=h("help_workers"))
     p.add_argument(
-        "--village", required=True, metavar="CODE", help="village code, e.g. 33.27.08.2012"
+        "--database-url", metavar="URL", default=argparse.SUPPRESS, help=h("help_database_url")
     )
-    p.add_argument("--file", metavar="OUT", help="write an enrollment file for offline villages")
-    p.add_argument("--ttl-hours", type=float, default=72, metavar="N", help="validity (default 72)")
-    p.add_argument("--server-url", metavar="URL", help="server address to put in the file")
-    json_flag(p)
 
-    devices = add("devices", None, "enrolled devices")
-    dsub = devices.add_subparsers(dest="devices_command", metavar="ACTION", required=True)
-    json_flag(add("list", cmd_devices_list, "list enrolled devices", dsub))
-    p = add("revoke", cmd_devices_revoke, "revoke a device", dsub)
-    p.add_argument("device_id", metavar="DEVICE_ID")
-
-    users = add("user", None, "staff accounts")
-    usub = users.add_subparsers(dest="user_command", metavar="ACTION", required=True)
-    p = add("add", cmd_user_add, "create a staff account (password: $SIMPUL_USER_PASSWORD)", usub)
-    p.add_argument("name", metavar="NAME")
-    p.add_argument("--role", required=True, choices=ROLES)
-
-    p = add("import", cmd_import, "import bundle files; write receipts and return bundles")
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p = add("enroll", cmd_enroll, "help_enroll")
     p.add_argument(
-        "--out", metavar="DIR", help="where to write receipts (default: beside each file)"
+        "--village", required=True, metavar=h("help_metavar_code"), help=h("help_enroll_village")
     )
+    p.add_argument("--file", metavar=h("help_metavar_file"), help=h("help_enroll_file"))
+    p.add_argument("--ttl-hours", type=float, default=72, metavar="N", help=h("help_ttl"))
+    p.add_argument("--server-url", metavar="URL", help=h("help_server_url"))
     json_flag(p)
 
-    records = add("records", None, "records held by the district")
-    rsub = records.add_subparsers(dest="records_command", metavar="ACTION", required=True)
-    p = add("list", cmd_records_list, "list records (categorical columns only)", rsub)
-    p.add_argument("--kind", choices=("case", "outreach"))
-    p.add_argument("--village", metavar="CODE")
-    p.add_argument("--kecamatan", metavar="CODE")
-    p.add_argument("--status", metavar="CODE")
-    p.add_argument("--limit", type=int, default=1000, metavar="N")
-    p.add_argument("--offset", type=int, default=0, metavar="N")
+    dsub = actions(add("devices", None, "help_devices"), "devices_command")
+    json_flag(add("list", cmd_devices_list, "help_devices_list", dsub))
+    p = add("revoke", cmd_devices_revoke, "help_devices_revoke", dsub)
+    p.add_argument("device_id", metavar=h("help_metavar_device"), help=h("help_device_id"))
+
+    usub = actions(add("user", None, "help_user"), "user_command")
+    p = add("add", cmd_user_add, "help_user_add", usub)
+    p.add_argument("name", metavar=h("help_metavar_name"), help=h("help_user_name"))
+    p.add_argument("--role", required=True, choices=ROLES, help=h("help_role"))
+
+    p = add("import", cmd_import, "help_import")
+    p.add_argument("files", nargs="+", metavar=h("help_metavar_file"), help=h("help_import_files"))
+    p.add_argument("--out", metavar=h("help_metavar_dir"), help=h("help_import_out"))
     json_flag(p)
 
-    p = add("backup", cmd_backup, "write an encrypted backup of the database (SQLite)")
-    p.add_argument("--out", required=True, metavar="FILE")
+    rsub = actions(add("records", None, "help_records"), "records_command")
+    p = add("list", cmd_records_list, "help_records_list", rsub)
+    p.add_argument("--kind", choices=("case", "outreach"), help=h("help_kind"))
+    p.add_argument("--village", metavar=h("help_metavar_code"), help=h("help_village_filter"))
+    p.add_argument("--kecamatan", metavar=h("help_metavar_code"), help=h("help_kecamatan"))
+    p.add_argument("--status", metavar=h("help_metavar_code"), help=h("help_status"))
+    p.add_argument("--limit", type=int, default=1000, metavar="N", help=h("help_limit"))
+    p.add_argument("--offset", type=int, default=0, metavar="N", help=h("help_offset"))
+    json_flag(p)
 
-    p = add("restore", cmd_restore, "replace the database with a backup (SQLite)")
-    p.add_argument("file", metavar="FILE")
+    p = add("backup", cmd_backup, "help_backup")
+    p.add_argument(
+        "--out", required=True, metavar=h("help_metavar_file"), help=h("help_backup_out")
+    )
+
+    p = add("restore", cmd_restore, "help_restore")
+    p.add_argument("file", metavar=h("help_metavar_file"), help=h("help_restore_file"))
     return parser
+
+
+def _lang_option(argv: Sequence[str]) -> str | None:
+    """The value of ``--lang X`` / ``--lang=X`` (or an abbreviation argparse accepts), if any.
+
+    The help texts are built before argparse reads ``--lang``, so it is looked up first.
+    """
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        name, eq, value = arg.partition("=")
+        if len(name) >= 3 and "--lang".startswith(name):
+            if eq:
+                return value
+            return argv[i + 1] if i + 1 < len(argv) else None
+    return None
+
+
+@contextmanager
+def _argparse_language(lang: str) -> Iterator[None]:
+    """argparse's own words in ``lang`` while the block runs.
+
+    argparse looks up "usage:", "options", "show this help message and exit" and its error
+    messages through its module-level gettext functions ``_`` and ``ngettext`` at the moment
+    it uses them; they are swapped for the catalogue's and put back afterwards (the same
+    approach as the village app's ``simpul`` command).
+    """
+    if lang == "en":
+        yield
+        return
+    saved = {name: vars(argparse)[name] for name in ("_", "ngettext") if name in vars(argparse)}
+
+    def gettext(message: str) -> str:
+        return argparse_text(message, lang) if isinstance(message, str) else message
+
+    def ngettext(singular: str, plural: str, n: int) -> str:
+        return argparse_text(singular if n == 1 else plural, lang)
+
+    replacements: dict[str, Callable[..., str]] = {"_": gettext, "ngettext": ngettext}
+    try:
+        for name in saved:
+            setattr(argparse, name, replacements[name])
+        yield
+    finally:
+        for name, original in saved.items():
+            setattr(argparse, name, original)
 
 
 def _fail(
@@ -499,11 +592,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         0 on success, 1 on an expected failure or a rejected bundle, 2 on a usage error.
     """
     argv = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser()
-    args = parser.parse_args(argv)  # a usage error: usage and one line, exit 2
-    if not getattr(args, "func", None):
-        parser.print_help(sys.stderr)
-        return EXIT_USAGE
+    lang = current_language(_lang_option(argv))
+    with _argparse_language(lang):
+        parser = build_parser(lang)
+        args = parser.parse_args(argv)  # a usage error: usage and one line, exit 2
+        if not getattr(args, "func", None):
+            parser.print_help(sys.stderr)
+            return EXIT_USAGE
     lang = current_language(args.lang)
     ctx = _Context(args, lang)
     # Everything the CLI creates (district.db and its -wal/-shm, keys, receipts, backups) is

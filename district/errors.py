@@ -22,6 +22,7 @@ __all__ = [
     "NotInitializedError",
     "RecordNotFoundError",
     "SessionExpiredError",
+    "TooManyAttemptsError",
     "UnknownDeviceError",
     "UnknownRoleError",
     "UserExistsError",
@@ -103,6 +104,13 @@ class EnrollmentCodeError(DistrictUserError):
 
     default_code = "enrollment_code_unknown"
     default_message = "The enrollment code is not valid."
+
+
+class EnrollmentAnswerError(DistrictUserError):
+    """An enrollment answer file that cannot be used (damaged, or for another district)."""
+
+    default_code = "answer_invalid"
+    default_message = "The file is not a Simpul enrollment answer, or it is damaged."
 
 
 class InvalidKeyError(DistrictUserError):
@@ -189,8 +197,18 @@ class ValidationFailedError(DistrictUserError):
     default_message = "The record has {count} problem(s)."
 
 
+class TooManyAttemptsError(DistrictUserError):
+    """Too many failed sign-ins or enrollment codes lately: wait ``retry_after`` seconds.
+
+    ``code`` says which: ``too_many_logins`` or ``too_many_enrollments``.
+    """
+
+    default_code = "too_many_logins"
+    default_message = "Too many failed attempts; try again in {retry_after} seconds."
+
+
 class BackupError(DistrictUserError):
-    """A backup or restore cannot be made (``code`` says why, e.g. ``use_pg_dump``)."""
+    """A backup or restore cannot be made (``code`` says why, e.g. ``pg_tools_missing``)."""
 
     default_code = "backup_failed"
     default_message = "The backup failed."

@@ -8,12 +8,16 @@ columns whatever a device sends.
 
 from __future__ import annotations
 
+import itertools
 import json
+import operator
 from collections import Counter as Tally
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
+
+import orjson
 
 from simpul.changes import DELETED, ChangeId, Hlc, JsonValue, RecordState
 from simpul.records import ITEM_LISTS, MalformedDocumentError, age_band
@@ -24,6 +28,11 @@ __all__ = ["Materialized", "kecamatan_of", "materialize", "materialize_flat"]
 
 UNKNOWN = "unknown"
 OTHER = "other"
+
+_ITEM_LISTS = frozenset(ITEM_LISTS)
+_HEAD = operator.itemgetter(0)
+_VICTIMS = "victims/"
+_VICTIM_FIELDS = ("sex", "birth_date", "age")
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,12 @@ class Materialized:
     violence_types: tuple[str, ...]
     victims: dict[tuple[str, str], int]
     document: bytes
+
+
+@cache
+def _age_band(age: int) -> str:
+    """:func:`simpul.records.age_band`, remembered (it scans the taxonomy's bands)."""
+    return age_band(age)
 
 
 @cache
@@ -129,7 +144,7 @@ def materialize_flat(
         MalformedDocumentError: A path runs through another path's value, or an item-list path
             lacks an item id or field.
     """
-    _check_shape(flat)
+    ancestors = _check_shape(flat)
     code = flat.get("code")
     deleted = flat.get(DELETED) is True
     columns: dict[str, Any] = {
@@ -151,7 +166,7 @@ def materialize_flat(
         "changes": 0,
         "updated_hlc": updated.encode(),
     }
-    base_ids = sorted(str(change_id) for change_id in base)
+    base_ids = sorted(map(str, base))
     columns["changes"] = len(base_ids)
     types: tuple[str, ...] = ()
     victims: Tally[tuple[str, str]] = Tally()
@@ -162,14 +177,14 @@ def materialize_flat(
                 sorted({_code(t, "violence_type", fallback=OTHER) or OTHER for t in raw_types})
             )
         reported = parse_date(flat.get("reported_on"))
-        for item in _items(flat, "victims").values():
+        for item in _victims(flat, ancestors):
             sex = _code(item.get("sex"), "sex", fallback=UNKNOWN) or UNKNOWN
             age = victim_age(item, on=reported) if reported is not None else None
-            band = age_band(age) if age is not None and age <= 150 else UNKNOWN
+            band = _age_band(age) if age is not None and age <= 150 else UNKNOWN
             victims[(sex, band)] += 1
         columns.update(
             status=_code(flat.get("status"), "case_status", fallback=OTHER),
-            period=_period(flat.get("reported_on")),
+            period=f"{reported.year:04d}-{reported.month:02d}" if reported is not None else None,
             victims=sum(victims.values()),
             tppo="trafficking" in types,
         )
@@ -182,28 +197,53 @@ def materialize_flat(
             female_child=_count(flat.get("participants/female_child")),
             female_adult=_count(flat.get("participants/female_adult")),
         )
-    document = json.dumps(
-        {"flat": flat, "conflicts": list(conflicts), "base": base_ids},
-        ensure_ascii=False,
-        separators=(",", ":"),
-    ).encode("utf-8")
+    document = _document({"flat": flat, "conflicts": list(conflicts), "base": base_ids})
     return Materialized(columns, types, dict(victims), document)
 
 
-def _items(flat: Mapping[str, JsonValue], name: str) -> dict[str, dict[str, JsonValue]]:
-    """The live items of an item list: item id → field → value (removed items left out)."""
-    prefix = name + "/"
-    items: dict[str, dict[str, JsonValue]] = {}
-    for path, value in flat.items():
-        if path.startswith(prefix):
-            parts = path.split("/", 2)
-            if len(parts) == 3:
-                items.setdefault(parts[1], {})[parts[2]] = value
-    return {key: item for key, item in items.items() if item.get(DELETED) is not True}
+def _document(doc: dict[str, Any]) -> bytes:
+    """Compact UTF-8 JSON of the document to seal (read back with ``json.loads``)."""
+    try:
+        return orjson.dumps(doc)
+    except orjson.JSONEncodeError:
+        # An integer beyond 64 bits: the standard library writes any integer.
+        return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _check_shape(flat: Mapping[str, JsonValue]) -> None:
-    """Refuse paths that :func:`simpul.records.unflatten` could not turn into a document."""
+def _victims(flat: Mapping[str, JsonValue], ancestors: set[str]) -> list[dict[str, JsonValue]]:
+    """The live victims: their ``sex``, ``birth_date`` and ``age`` (removed items left out).
+
+    An item ``victims/<id>`` exists when some path runs through it, that is when it is one of
+    the ``ancestors`` of the paths; its fields are looked up, not searched for.
+    """
+    live: list[dict[str, JsonValue]] = []
+    for item in ancestors:
+        if item.startswith(_VICTIMS) and item.count("/") == 1:
+            prefix = item + "/"
+            if flat.get(prefix + DELETED) is not True:
+                live.append({field: flat.get(prefix + field) for field in _VICTIM_FIELDS})
+    return live
+
+
+def _check_shape(flat: Mapping[str, JsonValue]) -> set[str]:
+    """Refuse paths that :func:`simpul.records.unflatten` could not turn into a document.
+
+    Returns:
+        The ancestors of the paths: every prefix of a path that ends before one of its ``/``.
+    """
+    # The common case in a few passes in C: no path is a bare item list or one level inside
+    # one, and no path is an ancestor of another (worked out from the few distinct parents).
+    # Otherwise the loop below names the first path at fault.
+    parents = set(map(_HEAD, map(str.rpartition, flat, itertools.repeat("/"))))
+    parents.discard("")
+    ancestors = set(parents)
+    for parent in parents:
+        while "/" in parent:
+            parent = parent.rpartition("/")[0]
+            ancestors.add(parent)
+    if _ITEM_LISTS.isdisjoint(flat) and _ITEM_LISTS.isdisjoint(parents):
+        if ancestors.isdisjoint(flat):
+            return ancestors
     for path in flat:
         end = path.find("/")
         if end == -1:
@@ -216,3 +256,4 @@ def _check_shape(flat: Mapping[str, JsonValue]) -> None:
             if path[:end] in flat:
                 raise MalformedDocumentError("path runs through a value", path=path)
             end = path.find("/", end + 1)
+    return ancestors  # pragma: no cover - the test above is exact: the loop raises

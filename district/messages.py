@@ -13,7 +13,15 @@ import os
 import string
 from collections.abc import Mapping
 
-__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "MESSAGES", "current_language", "translate"]
+__all__ = [
+    "ARGPARSE_ID",
+    "DEFAULT_LANGUAGE",
+    "LANGUAGES",
+    "MESSAGES",
+    "argparse_text",
+    "current_language",
+    "translate",
+]
 
 LANGUAGES = ("id", "en")
 DEFAULT_LANGUAGE = "id"
@@ -113,6 +121,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{village} is not a village code of Kabupaten Pemalang.",
         "{village} bukan kode desa di Kabupaten Pemalang.",
     ),
+    "invalid_ttl": (
+        "An enrollment code lasts more than 0 and at most {max_hours} hours.",
+        "Kode pendaftaran berlaku lebih dari 0 dan paling lama {max_hours} jam.",
+    ),
+    "too_many_enrollments": (
+        "Too many wrong enrollment codes from this address; try again in {retry_after} seconds.",
+        "Terlalu banyak kode pendaftaran yang salah dari alamat ini; coba lagi dalam "
+        "{retry_after} detik.",
+    ),
     "bad_ttl": (
         "--ttl-hours must be more than 0 and at most {max_hours}.",
         "--ttl-hours harus lebih dari 0 dan paling banyak {max_hours}.",
@@ -125,6 +142,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "invalid_user_name": (
         "The account name is not acceptable.",
         "Nama akun tidak dapat diterima.",
+    ),
+    "too_many_logins": (
+        "Too many failed sign-ins; try again in {retry_after} seconds.",
+        "Terlalu banyak percobaan masuk yang gagal; coba lagi dalam {retry_after} detik.",
     ),
     "session_expired": (
         "The session has ended; sign in again.",
@@ -175,9 +196,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The backup failed.",
         "Pencadangan gagal.",
     ),
-    "use_pg_dump": (
-        "This server uses PostgreSQL: back it up with pg_dump and restore with pg_restore.",
-        "Server ini memakai PostgreSQL: cadangkan dengan pg_dump dan pulihkan dengan pg_restore.",
+    "pg_tools_missing": (
+        "The PostgreSQL programs {tools} were not found (looked in {searched}). Install them "
+        "(Debian/Ubuntu: apt-get install postgresql-client) or set SIMPUL_PG_BIN to their folder.",
+        "Program PostgreSQL {tools} tidak ditemukan (dicari di {searched}). Pasang programnya "
+        "(Debian/Ubuntu: apt-get install postgresql-client) atau atur SIMPUL_PG_BIN ke "
+        "foldernya.",
+    ),
+    "pg_tool_failed": (
+        "{tool} failed; nothing was changed: {detail}",
+        "{tool} gagal; tidak ada yang diubah: {detail}",
+    ),
+    "backup_other_database": (
+        "The backup was made of a {made_on} database; this server uses {here}. Nothing was "
+        "changed.",
+        "Cadangan ini dibuat dari basis data {made_on}; server ini memakai {here}. Tidak ada "
+        "yang diubah.",
+    ),
+    "backup_other_schema": (
+        "The backup holds the tables of schema {made_in}; this server uses schema {schema}. "
+        "Nothing was changed.",
+        "Cadangan ini berisi tabel skema {made_in}; server ini memakai skema {schema}. Tidak "
+        "ada yang diubah.",
     ),
     "backup_unreadable": (
         "The file is not a backup of this district, or it is damaged.",
@@ -310,6 +350,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{file}: imported ({cases} cases, {outreach} outreach, {changes} changes)",
         "{file}: diimpor ({cases} kasus, {outreach} sosialisasi, {changes} perubahan)",
     ),
+    "import_enrolled": (
+        "{file}: laptop {device} enrolled for village {village}",
+        "{file}: laptop {device} terdaftar untuk desa {village}",
+    ),
+    "import_already_enrolled": (
+        "{file}: laptop {device} was already enrolled",
+        "{file}: laptop {device} sudah terdaftar",
+    ),
+    "import_nothing": (
+        "No bundle or enrollment answer found in {path}.",
+        "Tidak ada bundel atau jawaban pendaftaran di {path}.",
+    ),
+    "answer_invalid": (
+        "The file is not a Simpul enrollment answer, or it is damaged.",
+        "Berkas ini bukan jawaban pendaftaran Simpul, atau berkasnya rusak.",
+    ),
+    "answer_other_district": (
+        "The enrollment answer was made for another district's keys.",
+        "Jawaban pendaftaran ini dibuat untuk kunci kabupaten lain.",
+    ),
     "import_already": (
         "{file}: already imported",
         "{file}: sudah pernah diimpor",
@@ -390,13 +450,226 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Repeat the password: ",
         "Ulangi kata sandi: ",
     ),
+    "bad_workers": (
+        "--workers must be between 1 and {max_workers}.",
+        "--workers harus antara 1 dan {max_workers}.",
+    ),
+    "serve_workers_failed": (
+        "A worker process could not open the district; see the log above.",
+        "Proses pekerja tidak dapat membuka kabupaten; lihat log di atas.",
+    ),
+    # --- command-line help (argparse's own words are in ARGPARSE_ID below)
+    "help_description": (
+        "Simpul district server administration.",
+        "Administrasi server kabupaten Simpul.",
+    ),
+    "help_data": (
+        "data directory (default: $SIMPUL_DISTRICT_DATA, else the platform data folder)",
+        "direktori data (bawaan: $SIMPUL_DISTRICT_DATA, jika tidak ada: folder data sistem)",
+    ),
+    "help_database_url": (
+        "database URL (default: $SIMPUL_DATABASE_URL, else SQLite in the data directory)",
+        "URL basis data (bawaan: $SIMPUL_DATABASE_URL, jika tidak ada: SQLite di direktori data)",
+    ),
+    "help_lang": (
+        "language of messages: id (Indonesian, the default) or en (English)",
+        "bahasa pesan: id (bahasa Indonesia, bawaan) atau en (bahasa Inggris)",
+    ),
+    "help_metavar_command": ("COMMAND", "PERINTAH"),
+    "help_metavar_action": ("ACTION", "TINDAKAN"),
+    "help_metavar_dir": ("DIR", "DIREKTORI"),
+    "help_metavar_code": ("CODE", "KODE"),
+    "help_metavar_file": ("FILE", "BERKAS"),
+    "help_metavar_name": ("NAME", "NAMA"),
+    "help_metavar_device": ("DEVICE_ID", "ID_PERANGKAT"),
+    "help_init": (
+        "set up the data directory, the district keys and the database",
+        "siapkan direktori data, kunci kabupaten, dan basis data",
+    ),
+    "help_serve": (
+        "serve the HTTP API until stopped (Ctrl-C)",
+        "jalankan API HTTP sampai dihentikan (Ctrl-C)",
+    ),
+    "help_host": (
+        "address to listen on (default 127.0.0.1)",
+        "alamat yang didengarkan (bawaan 127.0.0.1)",
+    ),
+    "help_port": (
+        "port to listen on (default 8765)",
+        "port yang didengarkan (bawaan 8765)",
+    ),
+    "help_workers": (
+        "worker processes (default 1); each keeps its own sign-in limits",
+        "jumlah proses pekerja (bawaan 1); masing-masing menyimpan batas percobaan masuknya "
+        "sendiri",
+    ),
+    "help_enroll": (
+        "make a one-time enrollment code for a village laptop",
+        "buat kode pendaftaran sekali pakai untuk laptop desa",
+    ),
+    "help_enroll_village": (
+        "village code, e.g. 33.27.08.2012",
+        "kode desa, misalnya 33.27.08.2012",
+    ),
+    "help_enroll_file": (
+        "write an enrollment file for a village without internet",
+        "tulis berkas pendaftaran untuk desa tanpa internet",
+    ),
+    "help_ttl": (
+        "how many hours the code works (default 72)",
+        "berapa jam kode berlaku (bawaan 72)",
+    ),
+    "help_server_url": (
+        "server address to put in the enrollment file",
+        "alamat server yang dicantumkan di berkas pendaftaran",
+    ),
+    "help_json": (
+        "print JSON",
+        "cetak JSON",
+    ),
+    "help_devices": (
+        "enrolled village laptops",
+        "laptop desa yang terdaftar",
+    ),
+    "help_devices_list": (
+        "list enrolled devices",
+        "tampilkan perangkat yang terdaftar",
+    ),
+    "help_devices_revoke": (
+        "revoke a device: its token and its bundles are refused from now on",
+        "cabut perangkat: tokennya dan bundelnya ditolak mulai sekarang",
+    ),
+    "help_device_id": (
+        "the device id (see: devices list)",
+        "ID perangkat (lihat: devices list)",
+    ),
+    "help_user": (
+        "staff accounts",
+        "akun staf",
+    ),
+    "help_user_add": (
+        "create a staff account (password: $SIMPUL_USER_PASSWORD, else asked)",
+        "buat akun staf (kata sandi: $SIMPUL_USER_PASSWORD, jika tidak ada: ditanyakan)",
+    ),
+    "help_user_name": (
+        "account name",
+        "nama akun",
+    ),
+    "help_role": (
+        "role: admin, staff or viewer",
+        "peran: admin, staff, atau viewer",
+    ),
+    "help_import": (
+        "import bundle files; write a receipt and a return bundle for each",
+        "impor berkas bundel; tulis tanda terima dan bundel balasan untuk masing-masing",
+    ),
+    "help_import_files": (
+        "bundle files made by village laptops, or folders holding them (with enrollment answers)",
+        "berkas bundel buatan laptop desa, atau folder berisi berkas itu (dengan jawaban "
+        "pendaftaran)",
+    ),
+    "help_import_out": (
+        "folder for receipts and return bundles (default: beside each file)",
+        "folder untuk tanda terima dan bundel balasan (bawaan: di samping tiap berkas)",
+    ),
+    "help_records": (
+        "records held by the district",
+        "catatan yang disimpan kabupaten",
+    ),
+    "help_records_list": (
+        "list records (categorical columns only; the listing is audited)",
+        "tampilkan catatan (hanya kolom kategori; tercatat di log audit)",
+    ),
+    "help_kind": (
+        "only this kind",
+        "hanya jenis ini",
+    ),
+    "help_village_filter": (
+        "only this village",
+        "hanya desa ini",
+    ),
+    "help_kecamatan": (
+        "only this kecamatan, e.g. 33.27.08",
+        "hanya kecamatan ini, misalnya 33.27.08",
+    ),
+    "help_status": (
+        "only this case status code",
+        "hanya kode status kasus ini",
+    ),
+    "help_limit": (
+        "at most N records (default 1000)",
+        "paling banyak N catatan (bawaan 1000)",
+    ),
+    "help_offset": (
+        "skip the first N records (paging)",
+        "lewati N catatan pertama (halaman)",
+    ),
+    "help_backup": (
+        "write an encrypted backup of the database (SQLite or PostgreSQL)",
+        "tulis cadangan terenkripsi basis data (SQLite atau PostgreSQL)",
+    ),
+    "help_backup_out": (
+        "the backup file to write",
+        "berkas cadangan yang ditulis",
+    ),
+    "help_restore": (
+        "replace the database with a backup of this district",
+        "ganti basis data dengan cadangan kabupaten ini",
+    ),
+    "help_restore_file": (
+        "the backup file",
+        "berkas cadangan",
+    ),
 }
+
+ARGPARSE_ID: dict[str, str] = {
+    "usage: ": "penggunaan: ",
+    "positional arguments": "argumen posisi",
+    "options": "opsi",
+    "optional arguments": "opsi",
+    "subcommands": "subperintah",
+    "show this help message and exit": "tampilkan bantuan ini lalu keluar",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: kesalahan: %(message)s\n",
+    "argument %(argument_name)s: %(message)s": "argumen %(argument_name)s: %(message)s",
+    "the following arguments are required: %s": "argumen berikut wajib diisi: %s",
+    "one of the arguments %s is required": "salah satu argumen %s wajib diisi",
+    "invalid choice: %(value)r (choose from %(choices)s)": (
+        "pilihan tidak sah: %(value)r (pilih dari %(choices)s)"
+    ),
+    "unknown parser %(parser_name)r (choices: %(choices)s)": (
+        "perintah tidak dikenal: %(parser_name)r (pilihan: %(choices)s)"
+    ),
+    "invalid %(type)s value: %(value)r": "nilai tidak sah: %(value)r",
+    "unrecognized arguments: %s": "argumen tidak dikenal: %s",
+    "unexpected option string: %s": "opsi tidak terduga: %s",
+    "expected one argument": "perlu satu nilai",
+    "expected at most one argument": "perlu paling banyak satu nilai",
+    "expected at least one argument": "perlu paling sedikit satu nilai",
+    "expected %s argument": "perlu %s nilai",
+    "expected %s arguments": "perlu %s nilai",
+    "ambiguous option: %(option)s could match %(matches)s": (
+        "opsi ambigu: %(option)s bisa berarti %(matches)s"
+    ),
+    "not allowed with argument %s": "tidak boleh bersama argumen %s",
+    "ignored explicit argument %r": "argumen eksplisit %r diabaikan",
+    "can't open '%(filename)s': %(error)s": "tidak dapat membuka '%(filename)s': %(error)s",
+}
+"""argparse's own words (its gettext message ids) in Indonesian; English is argparse's own.
+
+The same table as the village app's (``desktop/i18n.py``), which ``district`` may not import.
+A message id a newer Python changes falls back to English rather than failing.
+"""
 
 
 def current_language(option: str | None = None) -> str:
     """The language to speak: ``--lang``, else ``SIMPUL_LANG``, else Indonesian."""
     lang = (option or os.environ.get("SIMPUL_LANG") or DEFAULT_LANGUAGE).lower()
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def argparse_text(message: str, lang: str) -> str:
+    """argparse's message ``message`` (one of its gettext ids) in ``lang``."""
+    return ARGPARSE_ID.get(message, message) if lang == "id" else message
 
 
 class _Params(dict[str, object]):

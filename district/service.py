@@ -21,6 +21,7 @@ import base64
 import hashlib
 import hmac
 import json
+import operator
 import os
 import re
 import secrets
@@ -42,16 +43,17 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.orm import Session, sessionmaker
 
 from district import db
-from district.backup import backup_sqlite, restore_sqlite
+from district.actors import MAX_ACTOR_CHARS, SYSTEM_ACTOR, device_actor, staff_actor
+from district.backup import backup_database, restore_database
 from district.config import DistrictConfig
 from district.errors import (
     AccessDeniedError,
-    BackupError,
     BadCredentialsError,
     DatabaseBusyError,
     DeviceExistsError,
     DeviceRevokedError,
     DistrictUserError,
+    EnrollmentAnswerError,
     EnrollmentCodeError,
     InvalidKeyError,
     RecordNotFoundError,
@@ -162,6 +164,7 @@ _CODE_TRANSLATION: Final = str.maketrans({"0": "O", "1": "I", "8": "B", "-": Non
 _DEVICE_ID_RE: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{7,63}")
 _STORE_KEYS: Final = frozenset({"id", "kind", "code", "_base"})
 _IN_CHUNK: Final = 500  # bound IN lists (SQLite's default limit of host parameters is 32,766)
+_IMPORT_CHUNK: Final = 5000  # the lookups of an import of thousands of changes: fewer round trips
 _RETRIES: Final = 8
 _RETURN_BATCH: Final = 5000  # changes read per pull; the cursor brings the rest
 _SEEN_RESOLUTION: Final = timedelta(minutes=1)
@@ -171,6 +174,8 @@ _RETURN_SEQUENCE: Final = "return_sequence"
 
 T = TypeVar("T")
 
+_PATH = operator.attrgetter("path")
+_VALUE = operator.attrgetter("value")
 _CHANGES = cast(sa.Table, ChangeRow.__table__)
 _RECORDS = cast(sa.Table, RecordRow.__table__)
 _VIOLENCE_TYPES = cast(sa.Table, RecordViolenceType.__table__)
@@ -188,23 +193,13 @@ def _sha256_hex(text: str) -> str:
 def _canonical(change: Change) -> bytes:
     """The change's wire form (``Change.to_json``) as compact, key-sorted UTF-8 JSON.
 
-    Built directly from the frozen change instead of through ``to_json``, which deep-copies
-    every value: the values of a :class:`Change` were checked and copied when it was made.
+    What the change log stores (sealed) and digests. A change opened from a bundle already
+    holds these bytes (:meth:`Change.to_json_bytes`), so imports do not encode it again.
+
+    Raises:
+        UnicodeEncodeError: A string holds a lone surrogate (not storable as UTF-8 text).
     """
-    doc = {
-        "id": str(change.id),
-        "record_id": change.record_id,
-        "kind": change.kind,
-        "hlc": change.hlc.encode(),
-        "author": change.author,
-        "edits": [
-            {"path": e.path, "value": e.value, "pred": [str(p) for p in sorted(e.pred)]}
-            for e in change.edits
-        ],
-    }
-    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
-        "utf-8"
-    )
+    return change.to_json_bytes()
 
 
 def _chunks(items: Sequence[T], size: int = _IN_CHUNK) -> Iterator[Sequence[T]]:
@@ -242,6 +237,10 @@ def _already(seen: BundleSeen) -> ImportResult:
     )
 
 
+ANSWER_FORMAT = "simpul-enrollment-answer"
+"""``format`` of the answer file a laptop writes after importing an enrollment file."""
+
+
 class _BundleRejected(Exception):
     """Internal: the bundle as a whole is refused with ``reason`` (nothing was written)."""
 
@@ -258,6 +257,8 @@ class _Plan:
     rejected: list[RejectedChange]
     rows: dict[str, Materialized]
     encoded: dict[ChangeId, bytes]
+    digests: dict[ChangeId, bytes]
+    present: set[str]  # record ids of ``rows`` that already have a row
 
 
 class District:
@@ -403,7 +404,11 @@ class District:
     ) -> None:
         session.add(
             AuditEntry(
-                at=self._now(), actor=actor, action=action, record_id=record_id, detail=detail
+                at=self._now(),
+                actor=actor[:MAX_ACTOR_CHARS],
+                action=action,
+                record_id=record_id,
+                detail=detail,
             )
         )
 
@@ -423,12 +428,19 @@ class District:
         text = unicodedata.normalize("NFKC", code).upper().translate(_CODE_TRANSLATION)
         return hmac.new(self._code_key, text.encode("utf-8"), hashlib.sha256).hexdigest()
 
-    def create_enrollment(self, village: str, *, ttl_hours: float = 72) -> Enrollment:
+    def create_enrollment(
+        self,
+        village: str,
+        *,
+        ttl_hours: float = 72,
+        actor: str = SYSTEM_ACTOR,
+    ) -> Enrollment:
         """Make a one-time enrollment code for a laptop of ``village``.
 
         Args:
             village: Kemendagri village code, e.g. ``33.27.08.2012``.
             ttl_hours: How long the code works.
+            actor: Who asks, for the audit log (``staff:<name>``, ``cli:<user>``).
 
         Returns:
             The code (shown once; only its HMAC is stored), village and expiry.
@@ -436,6 +448,11 @@ class District:
         Raises:
             UnknownVillageError: ``village`` is not a village of Kabupaten Pemalang.
         """
+        return self._new_enrollment(village, ttl_hours, actor, "enrollment_code")
+
+    def _new_enrollment(
+        self, village: str, ttl_hours: float, actor: str, action: str
+    ) -> Enrollment:
         load_regions().village(village)
         if not 0 < ttl_hours <= _MAX_TTL_HOURS:
             raise DistrictUserError(
@@ -456,11 +473,16 @@ class District:
                     expires_at=expires,
                 )
             )
-            self._audit(session, "admin", "enrollment_code", detail=f"village={village}")
+            self._audit(session, actor, action, detail=f"village={village}")
         return Enrollment(code, village, expires)
 
     def enrollment_file(
-        self, village: str, *, ttl_hours: float = 72, server_url: str | None = None
+        self,
+        village: str,
+        *,
+        ttl_hours: float = 72,
+        server_url: str | None = None,
+        actor: str = SYSTEM_ACTOR,
     ) -> bytes:
         """Make an enrollment file: a one-time code plus the district's public keys.
 
@@ -471,12 +493,13 @@ class District:
             village: Village code.
             ttl_hours: How long the code works.
             server_url: The server's URL if the village may later sync online.
+            actor: Who asks, for the audit log.
 
         Returns:
             UTF-8 JSON: ``format``, ``version``, ``code``, ``village``, ``village_name``,
             ``expires_at``, ``server_url`` and ``district`` (base64 public keys and key ids).
         """
-        enrollment = self.create_enrollment(village, ttl_hours=ttl_hours)
+        enrollment = self._new_enrollment(village, ttl_hours, actor, "enrollment_file")
         public = self._keys.public
         doc = {
             "format": "simpul-enrollment",
@@ -494,6 +517,49 @@ class District:
             },
         }
         return (json.dumps(doc, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+    def enroll_answer(self, data: bytes) -> tuple[str, DeviceView]:
+        """Register a laptop from the answer file it wrote after importing an enrollment file.
+
+        The answer carries the one-time code of the enrollment file, the laptop's device id and
+        public keys. Importing the same answer again (the flash drive comes back twice) says
+        ``already_enrolled`` and changes nothing.
+
+        Args:
+            data: The answer file's bytes (JSON, format ``simpul-enrollment-answer``).
+
+        Returns:
+            ``("enrolled" | "already_enrolled", device)``.
+
+        Raises:
+            EnrollmentAnswerError: ``answer_invalid`` (not an answer file, damaged) or
+                ``answer_other_district`` (made for another district's keys).
+            EnrollmentCodeError: The code is unknown, expired or already used by another laptop.
+            InvalidKeyError, DeviceExistsError: As :meth:`enroll`.
+        """
+        try:
+            doc = json.loads(data.decode("utf-8"))
+            if not isinstance(doc, dict) or doc.get("format") != ANSWER_FORMAT:
+                raise ValueError("format")
+            if doc.get("version") != 1:
+                raise ValueError("version")
+            code = str(doc["code"])
+            device_id = str(doc["device_id"])
+            enc_public = base64.b64decode(str(doc["device_enc_public"]), validate=True)
+            sign_public = base64.b64decode(str(doc["device_sign_public"]), validate=True)
+            district_key = str(doc["district_enc_key_id"])
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+            raise EnrollmentAnswerError("answer_invalid") from None
+        if district_key != self._keys.public.encryption.key_id:
+            raise EnrollmentAnswerError("answer_other_district")
+        with self._read() as session:
+            existing = session.get(DeviceRow, device_id)
+            if existing is not None and bytes(existing.sign_public) == sign_public:
+                return "already_enrolled", _device_view(existing)
+        credentials = self.enroll(
+            code, device_enc_public=enc_public, device_sign_public=sign_public, device_id=device_id
+        )
+        return "enrolled", self.device(credentials.device_id)
 
     def enroll(
         self,
@@ -575,7 +641,7 @@ class District:
                     )
                 )
                 self._audit(
-                    session, f"device:{device_id}", "enroll", detail=f"village={row.village}"
+                    session, device_actor(device_id), "enroll", detail=f"village={row.village}"
                 )
                 village = row.village
             public = self._keys.public
@@ -617,8 +683,12 @@ class District:
             row.last_seen_at = now
         return _device_view(row)
 
-    def revoke_device(self, device_id: str) -> DeviceView:
+    def revoke_device(self, device_id: str, *, actor: str = SYSTEM_ACTOR) -> DeviceView:
         """Revoke a device: its token and its bundles are refused from now on.
+
+        Args:
+            device_id: The device.
+            actor: Who revokes it, for the audit log.
 
         Raises:
             UnknownDeviceError: No such device.
@@ -629,14 +699,24 @@ class District:
                 raise UnknownDeviceError()
             if row.revoked_at is None:
                 row.revoked_at = self._now()
-                self._audit(session, "admin", "revoke", detail=f"device={device_id}")
+                self._audit(session, actor, "revoke", detail=f"device={device_id}")
             return _device_view(row)
 
-    def devices(self) -> list[DeviceView]:
-        """Return every enrolled device (revoked ones too), by village then id."""
-        with self._read() as session:
-            rows = session.scalars(sa.select(DeviceRow).order_by(DeviceRow.village, DeviceRow.id))
-            return [_device_view(row) for row in rows]
+    def devices(self, *, actor: str | None = None) -> list[DeviceView]:
+        """Return every enrolled device (revoked ones too), by village then id.
+
+        Args:
+            actor: Who looks, for the audit log (``devices_list``); the service's own
+                look-ups pass nothing and are not recorded.
+        """
+        query = sa.select(DeviceRow).order_by(DeviceRow.village, DeviceRow.id)
+        if actor is None:
+            with self._read() as session:
+                return [_device_view(row) for row in session.scalars(query)]
+        with self._write() as session:
+            views = [_device_view(row) for row in session.scalars(query)]
+            self._audit(session, actor, "devices_list", detail=f"n={len(views)}")
+            return views
 
     def device(self, device_id: str) -> DeviceView:
         """Return one device.
@@ -808,8 +888,8 @@ class District:
                 raise _BundleRejected("device_revoked")
             plan = self._plan(session, opened.changes, device.village)
             now = self._now()
-            self._store_changes(session, plan.new, now, plan.encoded)
-            kinds = self._store_records(session, plan.rows, now)
+            self._store_changes(session, plan.new, now, plan.encoded, plan.digests)
+            kinds = self._store_records(session, plan.rows, now, present=plan.present)
             counts = ImportCounts(
                 cases=sum(1 for kind in kinds.values() if kind == "case"),
                 outreach=sum(1 for kind in kinds.values() if kind == "outreach"),
@@ -869,19 +949,25 @@ class District:
         """
         rejected: list[RejectedChange] = []
         candidates: list[Change] = []
+        creates_village: set[str] = set()
         for change in changes:
+            candidate = False
             if change.kind not in RECORD_KINDS:
                 rejected.append(RejectedChange(change.id, "unknown_kind"))
             elif not _is_uuid(change.record_id):
                 rejected.append(RejectedChange(change.id, "bad_record_id"))
             else:
                 candidates.append(change)
-            for edit in change.edits:
-                if edit.path == "village" and edit.value != village:
+                candidate = True
+            edit = change.find_edit("village")
+            if edit is not None:
+                if edit.value != village:
                     raise _BundleRejected("foreign_village")
+                if candidate:
+                    creates_village.add(change.record_id)
         record_ids = sorted({change.record_id for change in candidates})
         existing: dict[str, tuple[str, str, str | None]] = {}
-        for part in _chunks(record_ids):
+        for part in _chunks(record_ids, _IMPORT_CHUNK):
             for rid, kind, rvillage, code in session.execute(
                 sa.select(
                     RecordRow.record_id, RecordRow.kind, RecordRow.village, RecordRow.code
@@ -902,17 +988,17 @@ class District:
                 if author_village != village:
                     raise _BundleRejected("foreign_village")
         held = self._held_digests(session, [change.id for change in candidates])
-        creates_village = {
-            change.record_id
-            for change in candidates
-            for edit in change.edits
-            if edit.path == "village" and edit.value == village
-        }
         new: list[Change] = []
         seen: dict[ChangeId, bytes] = {}
         encoded: dict[ChangeId, bytes] = {}
         for change in candidates:
-            canonical = encoded[change.id] = _canonical(change)
+            try:
+                canonical = encoded[change.id] = _canonical(change)
+            except UnicodeEncodeError:
+                # A lone surrogate (a "\\ud800" escape without its pair) is valid JSON but
+                # not text: it cannot be stored, digested or shown.
+                rejected.append(RejectedChange(change.id, "malformed_record"))
+                continue
             digest = keyed_digest(self._digest_key, canonical)
             known = held.get(change.id) or seen.get(change.id)
             if known is not None:
@@ -920,17 +1006,16 @@ class District:
                     rejected.append(RejectedChange(change.id, "equivocation"))
                 continue
             row = existing.get(change.record_id)
+            code_edit = (
+                change.find_edit("code") if row is not None and row[2] is not None else None
+            )
             if change.id.device == DISTRICT_DEVICE:
                 reason = "unknown_district_change"
             elif row is not None and row[0] != change.kind:
                 reason = "kind_mismatch"
             elif row is None and change.record_id not in creates_village:
                 reason = "unknown_record"
-            elif (
-                row is not None
-                and row[2] is not None
-                and any(e.path == "code" and e.value != row[2] for e in change.edits)
-            ):
+            elif row is not None and code_edit is not None and code_edit.value != row[2]:
                 reason = "code_rewritten"
             else:
                 seen[change.id] = digest
@@ -964,7 +1049,14 @@ class District:
                 rows[rid] = _materialize_history(accepted, village)
                 group = good
             kept.extend(group)
-        return _Plan(new=kept, rejected=rejected, rows=rows, encoded=encoded)
+        return _Plan(
+            new=kept,
+            rejected=rejected,
+            rows=rows,
+            encoded=encoded,
+            digests=seen,
+            present={rid for rid in rows if rid in existing},
+        )
 
     def _held_digests(self, session: Session, ids: Sequence[ChangeId]) -> dict[ChangeId, bytes]:
         by_device: dict[str, list[int]] = defaultdict(list)
@@ -972,7 +1064,7 @@ class District:
             by_device[change_id.device].append(change_id.counter)
         held: dict[ChangeId, bytes] = {}
         for device, counters in by_device.items():
-            for part in _chunks(sorted(set(counters))):
+            for part in _chunks(sorted(set(counters)), _IMPORT_CHUNK):
                 for counter, digest in session.execute(
                     sa.select(ChangeRow.counter, ChangeRow.digest).where(
                         ChangeRow.device_id == device, ChangeRow.counter.in_(part)
@@ -1010,6 +1102,7 @@ class District:
         changes: Sequence[Change],
         now: datetime,
         encoded: Mapping[ChangeId, bytes] | None = None,
+        digests: Mapping[ChangeId, bytes] | None = None,
     ) -> None:
         if not changes:
             return
@@ -1018,6 +1111,9 @@ class District:
             canonical = encoded.get(change.id) if encoded is not None else None
             if canonical is None:
                 canonical = _canonical(change)
+            digest = digests.get(change.id) if digests is not None else None
+            if digest is None:
+                digest = keyed_digest(self._digest_key, canonical)
             rows.append(
                 {
                     "device_id": change.id.device,
@@ -1025,7 +1121,7 @@ class District:
                     "record_id": change.record_id,
                     "kind": change.kind,
                     "hlc": change.hlc.encode(),
-                    "digest": keyed_digest(self._digest_key, canonical),
+                    "digest": digest,
                     "sealed": self._changes.seal(
                         canonical,
                         ad=change_ad(change.record_id, change.id.device, change.id.counter),
@@ -1037,17 +1133,30 @@ class District:
         session.execute(self._insert(_CHANGES), rows)
 
     def _store_records(
-        self, session: Session, materialized: Mapping[str, Materialized], now: datetime
+        self,
+        session: Session,
+        materialized: Mapping[str, Materialized],
+        now: datetime,
+        *,
+        present: set[str] | None = None,
     ) -> dict[str, str]:
-        """Write the rows of re-materialized records; return record id → kind."""
+        """Write the rows of re-materialized records; return record id → kind.
+
+        ``present``: the ids of ``materialized`` that already have a row, if the caller read
+        them in this transaction (an import's plan did); else they are looked up here.
+        """
         if not materialized:
             return {}
-        ids = list(materialized)
-        present: set[str] = set()
-        for part in _chunks(ids):
-            present.update(
-                session.scalars(sa.select(RecordRow.record_id).where(RecordRow.record_id.in_(part)))
-            )
+        if present is None:
+            present = set()
+            for part in _chunks(list(materialized)):
+                present.update(
+                    session.scalars(
+                        sa.select(RecordRow.record_id).where(RecordRow.record_id.in_(part))
+                    )
+                )
+        # Only rows that exist can have child rows to replace.
+        for part in _chunks(sorted(present)):
             session.execute(
                 sa.delete(RecordViolenceType).where(RecordViolenceType.record_id.in_(part))
             )
@@ -1185,13 +1294,16 @@ class District:
 
     # ------------------------------------------------------------------ staff
 
-    def add_user(self, name: str, role: str, password: str) -> StaffView:
+    def add_user(
+        self, name: str, role: str, password: str, *, actor: str = SYSTEM_ACTOR
+    ) -> StaffView:
         """Create a staff account.
 
         Args:
             name: Account name (unique, case-sensitive after NFC normalization).
             role: ``admin``, ``staff`` or ``viewer``.
             password: At least 12 characters; kept as an Argon2id hash.
+            actor: Who creates it, for the audit log.
 
         Raises:
             UnknownRoleError: Not a role.
@@ -1226,7 +1338,7 @@ class District:
                 )
                 session.add(user)
                 session.flush()
-                self._audit(session, "admin", "user_add", detail=f"user={name} role={role}")
+                self._audit(session, actor, "user_add", detail=f"user={name} role={role}")
                 return StaffView(user.id, user.name, cast(Role, user.role))
         except sa.exc.IntegrityError as exc:
             raise UserExistsError() from exc
@@ -1274,11 +1386,17 @@ class District:
         return token
 
     def logout(self, token: str) -> None:
-        """End a staff session (unknown tokens are ignored)."""
+        """End a staff session (unknown tokens are ignored); the sign-out is audited."""
+        digest = _sha256_hex(token)
         with self._write() as session:
-            session.execute(
-                sa.delete(StaffSession).where(StaffSession.token_hash == _sha256_hex(token))
+            name = session.scalar(
+                sa.select(StaffUser.name)
+                .join(StaffSession, StaffSession.user_id == StaffUser.id)
+                .where(StaffSession.token_hash == digest)
             )
+            session.execute(sa.delete(StaffSession).where(StaffSession.token_hash == digest))
+            if name is not None:
+                self._audit(session, f"staff:{name}", "logout")
 
     def staff(self, token: str) -> StaffView:
         """Return the staff member a session token belongs to.
@@ -1314,6 +1432,7 @@ class District:
         status: str | None = None,
         limit: int = 100,
         offset: int = 0,
+        actor: str | None = None,
     ) -> list[RecordSummary]:
         """List records across villages from the plaintext columns (nothing is decrypted).
 
@@ -1325,6 +1444,8 @@ class District:
             status: Case status code.
             limit: At most this many (1–1000).
             offset: Skip this many (paging).
+            actor: Who the audit log names; ``staff:<name>`` of ``staff`` unless given (the
+                admin command passes ``cli:<user>``).
 
         Returns:
             Summaries, most recently updated first.
@@ -1364,7 +1485,9 @@ class District:
                 )
                 if v is not None
             )
-            self._audit(session, f"staff:{staff.name}", "list", detail=f"{filters} n={len(rows)}")
+            self._audit(
+                session, actor or staff_actor(staff), "list", detail=f"{filters} n={len(rows)}"
+            )
             return [
                 RecordSummary(
                     record_id=row.record_id,
@@ -1411,7 +1534,7 @@ class District:
             if row is None:
                 raise RecordNotFoundError()
             detail = self._detail(row)
-            self._audit(session, f"staff:{staff.name}", "view", record_id=record_id)
+            self._audit(session, staff_actor(staff), "view", record_id=record_id)
         return detail
 
     def save_followup(
@@ -1529,7 +1652,7 @@ class District:
                     session.refresh(row)
                 self._audit(
                     session,
-                    f"staff:{staff.name}",
+                    staff_actor(staff),
                     "followup" if edits else "followup_unchanged",
                     record_id=record_id,
                     detail=f"fields={len(edits)}"
@@ -1540,9 +1663,22 @@ class District:
         return self._retrying(run)
 
     def audit_log(
-        self, staff: StaffView, *, record_id: str | None = None, limit: int = 1000
+        self,
+        staff: StaffView,
+        *,
+        record_id: str | None = None,
+        limit: int = 1000,
+        actor: str | None = None,
     ) -> list[AuditView]:
-        """Return the newest audit entries (admins only).
+        """Return the newest audit entries (admins only); reading them is itself audited.
+
+        The ``audit_read`` entry is written after the read, so the answer does not hold it.
+
+        Args:
+            staff: The signed-in member (role ``admin``).
+            record_id: Only the entries of this record.
+            limit: At most this many (1–100,000), newest first.
+            actor: Who the audit log names; ``staff:<name>`` of ``staff`` unless given.
 
         Raises:
             AccessDeniedError: The role is not ``admin``.
@@ -1553,52 +1689,70 @@ class District:
         )
         if record_id is not None:
             query = query.where(AuditEntry.record_id == record_id)
-        with self._read() as session:
-            return [
+        with self._write() as session:
+            entries = [
                 AuditView(e.at, e.actor, e.action, e.record_id, e.detail)
                 for e in session.scalars(query)
             ]
+            self._audit(
+                session,
+                actor or staff_actor(staff),
+                "audit_read",
+                detail=f"n={len(entries)}" + (" record" if record_id is not None else ""),
+            )
+            return entries
 
     # ------------------------------------------------------------------ backup
 
-    def backup(self, out_path: Path) -> int:
-        """Write a consistent, encrypted copy of the SQLite database to ``out_path``.
+    def backup(self, out_path: Path, *, actor: str = SYSTEM_ACTOR) -> int:
+        """Write a consistent, encrypted copy of the database to ``out_path``.
 
-        The SQLite online backup API copies a consistent snapshot into memory (no plaintext
-        temporary file); the image is sealed with AES-256-GCM under a subkey of the data key,
-        so restoring needs this district's ``keys.json`` and passphrase.
+        SQLite: the online backup API copies a consistent snapshot into memory. PostgreSQL:
+        ``pg_dump`` (found on ``PATH``, in ``SIMPUL_PG_BIN`` or ``/usr/lib/postgresql/*/bin``)
+        dumps the district's tables from one snapshot into a pipe. Either image is sealed with
+        AES-256-GCM under a subkey of the data key (:mod:`district.backup`), so restoring needs
+        this district's ``keys.json`` and passphrase; no plaintext temporary file is written.
 
         Args:
             out_path: The backup file (written atomically, mode 0600).
+            actor: Who makes it, for the audit log.
 
         Returns:
             The size of the backup file in bytes.
 
         Raises:
-            BackupError: ``use_pg_dump`` on PostgreSQL.
+            BackupError: PostgreSQL only: ``pg_tools_missing`` (pg_dump not installed) or
+                ``pg_tool_failed``.
         """
-        if self._dialect != "sqlite":
-            raise BackupError("use_pg_dump", "Back up a PostgreSQL database with pg_dump.")
         with self._backup_lock:
-            size = backup_sqlite(self._engine, self._backup_key, out_path)
+            size = backup_database(self._engine, self._backup_key, out_path)
         with self._write() as session:
-            self._audit(session, "admin", "backup", detail=f"bytes={size}")
+            self._audit(session, actor, "backup", detail=f"bytes={size}")
         return size
 
-    def restore(self, in_path: Path) -> None:
-        """Replace the SQLite database with a backup made by :meth:`backup` of this district.
+    def restore(self, in_path: Path, *, actor: str = SYSTEM_ACTOR) -> None:
+        """Replace the database with a backup made by :meth:`backup` of this district.
+
+        On PostgreSQL the district's tables are dropped and restored in one transaction by
+        ``pg_restore`` and ``psql``; a failure leaves the database as it was. The schema is
+        then upgraded, so a backup made by an older version restores too.
+
+        Args:
+            in_path: The backup file.
+            actor: Who restores it, for the audit log (written into the restored database).
 
         Raises:
-            BackupError: ``use_pg_dump`` on PostgreSQL; ``backup_unreadable`` if the file is
-                not a backup of this district (other keys, damaged, or not a backup at all).
+            BackupError: ``backup_unreadable`` if the file is not a backup of this district
+                (other keys, damaged, or not a backup at all); ``backup_other_database`` for
+                a backup of a SQLite district on PostgreSQL or the other way round;
+                PostgreSQL only: ``backup_other_schema``, ``pg_tools_missing``,
+                ``pg_tool_failed``.
         """
-        if self._dialect != "sqlite":
-            raise BackupError("use_pg_dump", "Restore a PostgreSQL database with pg_restore.")
         with self._backup_lock:
-            restore_sqlite(self._engine, self._backup_key, in_path)
+            restore_database(self._engine, self._backup_key, in_path)
         db.upgrade(self._engine)
         with self._write() as session:
-            self._audit(session, "admin", "restore")
+            self._audit(session, actor, "restore")
 
 
 def _materialize_history(history: Sequence[Change], village: str) -> Materialized:
@@ -1609,7 +1763,9 @@ def _materialize_history(history: Sequence[Change], village: str) -> Materialize
     """
     first = history[0]
     if len(history) == 1:
-        flat = {e.path: e.value for e in first.edits if e.value is not None}
+        flat = dict(zip(map(_PATH, first.edits), map(_VALUE, first.edits), strict=True))
+        if None in flat.values():
+            flat = {path: value for path, value in flat.items() if value is not None}
         return materialize_flat(
             first.kind, flat, village, conflicts=(), base=(first.id,), updated=first.hlc
         )

@@ -42,7 +42,12 @@ from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from simpul.bundle._fields import check_bundle_id, check_count, check_device, exact_object
-from simpul.bundle._json import JsonFormatError, canonical_json, strict_json
+from simpul.bundle._json import (
+    JsonFormatError,
+    canonical_json,
+    strict_json,
+    strict_json_items,
+)
 from simpul.bundle.errors import BundleRejectedError, BundleTooLargeError, RejectionCode
 from simpul.bundle.keys import (
     KEY_ID_BYTES,
@@ -716,7 +721,7 @@ def _parse_changes(raw_body: bytes, expected: int) -> tuple[Change, ...]:
 
 def _parse_change_list(raw_body: bytes, expected: int) -> tuple[Change, ...]:
     try:
-        items = strict_json(raw_body)
+        items, encoded = strict_json_items(raw_body)
     except JsonFormatError as exc:
         _malformed(f"body: {exc}", exc)
     if not isinstance(items, list):
@@ -727,7 +732,9 @@ def _parse_change_list(raw_body: bytes, expected: int) -> tuple[Change, ...]:
     seen: set[ChangeId] = set()
     for index, item in enumerate(items):
         try:
-            change = Change.from_json(item)
+            # The item's own encoding becomes the change's to_json_bytes() (what the district
+            # digests and stores), so the change is not encoded again.
+            change = Change.from_json(item, encoded=encoded[index])
         except (ChangeFormatError, ValueError) as exc:
             _malformed(f"changes[{index}] breaks the change format", exc)
         if change.id in seen:

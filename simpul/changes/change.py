@@ -12,12 +12,16 @@ naming where it is. The constructors check the same rules, so a change that exis
 
 from __future__ import annotations
 
+import bisect
+import collections
+import itertools
+import json
 import math
+import operator
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeAlias
+from typing import Any, TypeAlias, cast
 
 from simpul.changes.clock import Hlc
 from simpul.errors import Error
@@ -50,16 +54,21 @@ _ID_TEXT = re.compile(r"[^\x00-\x20\x7f]+")
 _KIND = re.compile(r"[a-z][a-z0-9_]*")
 _COUNTER = re.compile(r"[1-9][0-9]*")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-# What check_path accepts, as one regular expression (the length limit apart): the fast test
-# run for each of the ~80 edits of every change a district imports. A path it does not match
-# goes through check_path, which names the rule broken.
-_SEGMENT = r"(?:[^/.\x00-\x1f\x7f]|\.(?!\.))+"
-_WELL_FORMED_PATH = re.compile(rf"{_SEGMENT}(?:/{_SEGMENT})*")
+_CONTROL_BYTES = bytes([*range(0x20), 0x7F])
 _NO_PRED: frozenset[ChangeId] = frozenset()
 _CHANGE_KEYS = frozenset({"id", "record_id", "kind", "hlc", "author", "edits"})
 _EDIT_KEYS = frozenset({"path", "value", "pred"})
 # exact types whose values need neither a check nor a copy (float needs a finiteness check)
-_PLAIN_SCALARS = frozenset({str, int, bool})
+_PLAIN_SCALARS = frozenset({str, int, bool, type(None)})
+_ONLY_DICT = frozenset({dict})
+_ONLY_STR = frozenset({str})
+_ONLY_LIST = frozenset({list})
+_ONLY_THREE = frozenset({3})
+_GET_PATH = operator.itemgetter("path")
+_GET_VALUE = operator.itemgetter("value")
+_GET_PRED = operator.itemgetter("pred")
+_PATH = operator.attrgetter("path")
+_PRED = operator.attrgetter("pred")
 
 
 class ChangeError(Error):
@@ -182,8 +191,16 @@ class Change:
     hlc: Hlc
     author: str
     edits: tuple[FieldEdit, ...]
+    # to_json_bytes() when the change was parsed from bytes already in that form (from_json's
+    # ``encoded``); never part of equality or the repr.
+    _json_bytes: bytes | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        self._check_fields()
+        object.__setattr__(self, "edits", _checked_edits(self.edits, self.id))
+
+    def _check_fields(self) -> None:
+        """Check every field but the edits."""
         if not isinstance(self.id, ChangeId):
             raise ChangeFormatError(f"id: expected a ChangeId, got {_kind_of(self.id)}")
         _check_id_text(self.record_id, "record_id", allow_colon=True)
@@ -199,26 +216,6 @@ class Change:
             raise ChangeFormatError(
                 f"author: at most {_MAX_AUTHOR_LEN} characters and no control characters"
             )
-        if not isinstance(self.edits, tuple | list):
-            raise ChangeFormatError(f"edits: expected a tuple, got {_kind_of(self.edits)}")
-        if not self.edits:
-            raise ChangeFormatError("edits: a change carries at least one edit")
-        for edit in self.edits:
-            if not isinstance(edit, FieldEdit):
-                raise ChangeFormatError(f"edits: expected FieldEdit items, got {_kind_of(edit)}")
-        edits = tuple(sorted(self.edits, key=_edit_path))
-        for before, after in zip(edits, edits[1:], strict=False):
-            if before.path == after.path:
-                raise ChangeFormatError(f"edits: path {after.path!r} appears more than once")
-        for edit in edits:
-            for pred in edit.pred:
-                # A change only overwrites what it has seen: never itself, never a later change
-                # of its own device. Without this, a change could hide its own value.
-                if pred.device == self.id.device and pred.counter >= self.id.counter:
-                    raise ChangeFormatError(
-                        f"edits[{edit.path!r}].pred: {pred} is not an earlier change than {self.id}"
-                    )
-        object.__setattr__(self, "edits", edits)
 
     def to_json(self) -> dict[str, JsonValue]:
         """Return the wire form: compact and deterministic (edits by path, pred sorted).
@@ -244,13 +241,64 @@ class Change:
             ],
         }
 
+    def find_edit(self, path: str) -> FieldEdit | None:
+        """Return the edit of ``path``, or ``None`` (a binary search: edits are sorted by path).
+
+        Args:
+            path: A field path such as ``"village"``.
+
+        Returns:
+            The edit, if the change sets that field.
+        """
+        index = bisect.bisect_left(self.edits, path, key=_PATH)
+        if index < len(self.edits) and self.edits[index].path == path:
+            return self.edits[index]
+        return None
+
+    def to_json_bytes(self) -> bytes:
+        """Return :meth:`to_json` as compact, key-sorted UTF-8 JSON (non-ASCII as is).
+
+        These are the bytes a store keeps and digests for the change (the district's change
+        log); equal changes give equal bytes. A change parsed with ``from_json(..., encoded=)``
+        returns the bytes it was given, without encoding again.
+
+        Returns:
+            The UTF-8 bytes.
+
+        Raises:
+            UnicodeEncodeError: A string of the change holds a lone surrogate (a ``\\udXXX``
+                escape without its pair), which is not text UTF-8 can carry.
+        """
+        if self._json_bytes is not None:
+            return self._json_bytes
+        # The wire form without to_json's copies: the values of a change were checked and
+        # copied when it was made, and json.dumps only reads them.
+        doc = {
+            "id": str(self.id),
+            "record_id": self.record_id,
+            "kind": self.kind,
+            "hlc": self.hlc.encode(),
+            "author": self.author,
+            "edits": [
+                {"path": e.path, "value": e.value, "pred": [str(p) for p in sorted(e.pred)]}
+                for e in self.edits
+            ],
+        }
+        text = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return text.encode("utf-8")
+
     @classmethod
-    def from_json(cls, data: object) -> Change:
+    def from_json(cls, data: object, *, encoded: bytes | None = None) -> Change:
         """Parse the wire form strictly.
 
         Args:
             data: The decoded JSON of one change, as :meth:`to_json` produces it (edits and
                 pred may come in any order).
+            encoded: ``data`` encoded as compact, key-sorted UTF-8 JSON, if the caller has it
+                (the bundle reader does). It becomes the change's :meth:`to_json_bytes` when
+                ``data`` is exactly the change's :meth:`to_json` (edits by path, pred sorted)
+                and holds no float (encoders differ in how they write some floats); otherwise
+                it is ignored. The caller vouches that it encodes ``data``.
 
         Returns:
             The change; its values are copies and share nothing with ``data``.
@@ -261,25 +309,78 @@ class Change:
                 that cannot precede this one, and so on; the message says where.
         """
         obj = _exact_object(data, _CHANGE_KEYS, "change")
-        with _at("id"):
-            change_id = ChangeId.parse(_string(obj["id"]))
+        raw_id = obj["id"]
+        if not isinstance(raw_id, str):
+            raise ChangeFormatError(f"id: expected a string, got {_kind_of(raw_id)}")
+        try:
+            change_id = ChangeId.parse(raw_id)
+        except ChangeFormatError as exc:
+            raise ChangeFormatError(f"id: {exc}") from None
         hlc = Hlc.decode(obj["hlc"])
         raw_edits = obj["edits"]
         if not isinstance(raw_edits, list):
             raise ChangeFormatError(f"edits: expected an array, got {_kind_of(raw_edits)}")
-        edits = tuple(_edit_from_json(raw, index) for index, raw in enumerate(raw_edits))
+        edits, exact, ready = _edits_from_json(raw_edits)
         fields: dict[str, str] = {}
         for key in ("record_id", "kind", "author"):
-            with _at(key):
-                fields[key] = _string(obj[key])
-        return cls(
-            id=change_id,
-            record_id=fields["record_id"],
-            kind=fields["kind"],
-            hlc=hlc,
-            author=fields["author"],
-            edits=edits,
-        )
+            value = obj[key]
+            if not isinstance(value, str):
+                raise ChangeFormatError(f"{key}: expected a string, got {_kind_of(value)}")
+            fields[key] = value
+        if ready and cls is Change:
+            # The edits already are what __post_init__ would make of them (sorted, unique, no
+            # pred to check): assemble the change and check the other fields only.
+            change = object.__new__(Change)
+            for setter, value in zip(
+                _CHANGE_SETTERS,
+                (change_id, fields["record_id"], fields["kind"], hlc, fields["author"], edits),
+                strict=True,
+            ):
+                setter(change, value)
+            _set_json_bytes(change, None)
+            change._check_fields()
+        else:
+            change = cls(
+                id=change_id,
+                record_id=fields["record_id"],
+                kind=fields["kind"],
+                hlc=hlc,
+                author=fields["author"],
+                edits=edits,
+            )
+        if encoded is not None and exact:
+            _set_json_bytes(change, encoded)
+        return change
+
+
+def _checked_edits(raw: object, change_id: ChangeId) -> tuple[FieldEdit, ...]:
+    """The edits of a change sorted by path, after checking them against the change's rules."""
+    if not isinstance(raw, tuple | list):
+        raise ChangeFormatError(f"edits: expected a tuple, got {_kind_of(raw)}")
+    if not raw:
+        raise ChangeFormatError("edits: a change carries at least one edit")
+    # Whole lists at a time, in C (map, set, sorted): a district import checks ~800,000 edits
+    # for 10,000 cases.
+    if set(map(type, raw)) != _ONLY_FIELD_EDIT:
+        for edit in raw:
+            if not isinstance(edit, FieldEdit):
+                raise ChangeFormatError(f"edits: expected FieldEdit items, got {_kind_of(edit)}")
+    edits = tuple(sorted(raw, key=_PATH))
+    if len(set(map(_PATH, edits))) != len(edits):
+        for before, after in zip(edits, edits[1:], strict=False):
+            if before.path == after.path:
+                raise ChangeFormatError(f"edits: path {after.path!r} appears more than once")
+    if any(map(_PRED, edits)):
+        for edit in edits:
+            for pred in edit.pred:
+                # A change only overwrites what it has seen: never itself, never a later change
+                # of its own device. Without this, a change could hide its own value.
+                if pred.device == change_id.device and pred.counter >= change_id.counter:
+                    raise ChangeFormatError(
+                        f"edits[{edit.path!r}].pred: {pred} is not an earlier change than "
+                        f"{change_id}"
+                    )
+    return edits
 
 
 def check_path(path: object) -> str:
@@ -315,44 +416,102 @@ def check_path(path: object) -> str:
     return path
 
 
+def _edits_from_json(raw_edits: list[object]) -> tuple[tuple[FieldEdit, ...], bool, bool]:
+    """Parse the ``edits`` array.
+
+    Returns:
+        The edits; whether ``raw_edits`` is exactly their to_json form (edits by path, pred
+        sorted) with no float; and whether the edits are ready for a change as they are
+        (sorted by unique paths, no pred to check against the change's id).
+
+    The common shape — objects of exactly path, value and pred, well-formed paths, plain
+    values, no pred — is checked for the whole array at once with C-level operations (a
+    district parses ~800,000 edits for 10,000 cases). Anything else goes edit by edit through
+    :func:`_edit_from_json`, which names the edit and the rule it breaks.
+    """
+    if not raw_edits or set(map(type, raw_edits)) != _ONLY_DICT:
+        return _edits_one_by_one(raw_edits)
+    objects = cast(list[dict[str, Any]], raw_edits)
+    if set(map(len, objects)) != _ONLY_THREE:
+        return _edits_one_by_one(raw_edits)
+    try:
+        paths = list(map(_GET_PATH, objects))
+        raw_values = list(map(_GET_VALUE, objects))
+        raw_preds = list(map(_GET_PRED, objects))
+    except KeyError:
+        return _edits_one_by_one(raw_edits)
+    if not _well_formed_paths(paths):
+        return _edits_one_by_one(raw_edits)
+    exact = in_order = paths == sorted(paths)
+    values: list[JsonValue] = raw_values
+    preds: list[frozenset[ChangeId]]
+    try:
+        if not set(map(type, raw_values)) <= _PLAIN_SCALARS:
+            plain = map(_PLAIN_SCALARS.__contains__, map(type, raw_values))
+            for index in itertools.compress(itertools.count(), map(operator.not_, plain)):
+                raw = raw_values[index]
+                if type(raw) is list and set(map(type, raw)) == _ONLY_STR:
+                    values[index] = raw.copy()  # the common case: a list of codes
+                    continue
+                values[index] = _copy_json_value(raw, f"edits[{index}].value", 0)
+                exact = exact and not _holds_float(raw)
+        no_pred = set(map(type, raw_preds)) == _ONLY_LIST and not any(raw_preds)
+        if no_pred:
+            preds = [_NO_PRED] * len(raw_preds)
+        else:
+            preds = []
+            for index, raw_pred in enumerate(raw_preds):
+                pred = _pred_from_json(raw_pred, index)
+                exact = exact and raw_pred == [str(change_id) for change_id in sorted(pred)]
+                preds.append(pred)
+    except ChangeFormatError:
+        return _edits_one_by_one(raw_edits)
+    ready = in_order and no_pred and len(set(paths)) == len(paths)
+    return _trusted_edits(paths, values, preds), exact, ready
+
+
+def _edits_one_by_one(raw_edits: list[object]) -> tuple[tuple[FieldEdit, ...], bool, bool]:
+    """Edit by edit, so that the first broken edit is the one named (and then raised)."""
+    edits = tuple(_edit_from_json(raw, index) for index, raw in enumerate(raw_edits))
+    return edits, False, False
+
+
+def _well_formed_paths(paths: list[object]) -> bool:
+    """Whether every path passes :func:`check_path`, tested on all of them joined by ``/``.
+
+    Joined by ``/``, an empty path or segment, or a leading or trailing ``/``, shows as ``//``
+    or at either end, and ``..`` or a control character in one path shows in the whole; ``..``
+    never spans two paths, since ``/`` stands between them.
+    """
+    try:
+        joined = "/".join(cast(list[str], paths))
+    except TypeError:  # not all strings
+        return False
+    if joined.isascii():
+        clean = joined.isprintable()  # in ASCII, false exactly for 0x00-0x1f and 0x7f
+    else:
+        # Control characters are single bytes in UTF-8, never inside a multi-byte sequence.
+        data = joined.encode("utf-8", "surrogatepass")
+        clean = len(data.translate(None, _CONTROL_BYTES)) == len(data)
+    return (
+        clean
+        and joined[:1] not in ("", "/")
+        and joined[-1] != "/"
+        and "//" not in joined
+        and ".." not in joined
+        and max(map(len, cast(list[str], paths))) <= _MAX_PATH_LEN
+    )
+
+
 def _edit_from_json(data: object, index: int) -> FieldEdit:
-    if (
-        type(data) is dict
-        and len(data) == 3
-        and "path" in data
-        and "value" in data
-        and "pred" in data
-    ):
-        obj: dict[str, object] = data
-    else:
-        obj = _exact_object(data, _EDIT_KEYS, f"edits[{index}]")
-    path = obj["path"]
-    if (
-        type(path) is not str
-        or len(path) > _MAX_PATH_LEN
-        or _WELL_FORMED_PATH.fullmatch(path) is None
-    ):
-        try:
-            check_path(path)
-        except ChangeFormatError as exc:
-            raise ChangeFormatError(f"edits[{index}]: {exc}") from None
-    raw_value = obj["value"]
-    value: JsonValue
-    if raw_value is None or type(raw_value) in _PLAIN_SCALARS:
-        value = raw_value  # type: ignore[assignment]
-    else:
-        value = _copy_json_value(raw_value, f"edits[{index}].value", 0)
-    raw_pred = obj["pred"]
-    if type(raw_pred) is list and not raw_pred:
-        pred = _NO_PRED
-    else:
-        pred = _pred_from_json(raw_pred, index)
-    # path and value were checked just above: build the edit without checking them again
-    edit = object.__new__(FieldEdit)
-    object.__setattr__(edit, "path", path)
-    object.__setattr__(edit, "value", value)
-    object.__setattr__(edit, "pred", pred)
-    return edit
+    obj = _exact_object(data, _EDIT_KEYS, f"edits[{index}]")
+    try:
+        path = check_path(obj["path"])
+    except ChangeFormatError as exc:
+        raise ChangeFormatError(f"edits[{index}]: {exc}") from None
+    value = _copy_json_value(obj["value"], f"edits[{index}].value", 0)
+    pred = _pred_from_json(obj["pred"], index)
+    return _trusted_edit(path, value, pred)
 
 
 def _pred_from_json(raw_pred: object, index: int) -> frozenset[ChangeId]:
@@ -360,6 +519,8 @@ def _pred_from_json(raw_pred: object, index: int) -> frozenset[ChangeId]:
         raise ChangeFormatError(
             f"edits[{index}].pred: expected an array, got {_kind_of(raw_pred)}"
         )
+    if not raw_pred:
+        return _NO_PRED
     pred: set[ChangeId] = set()
     for pindex, raw in enumerate(raw_pred):
         try:
@@ -374,6 +535,42 @@ def _pred_from_json(raw_pred: object, index: int) -> frozenset[ChangeId]:
     return frozenset(pred)
 
 
+def _slot_setter(cls: type, name: str) -> Callable[[object, object], None]:
+    """The ``__set__`` of a slot: sets it on a frozen dataclass instance, no name lookup."""
+    return cast(Callable[[object, object], None], cls.__dict__[name].__set__)
+
+
+_ONLY_FIELD_EDIT = frozenset({FieldEdit})
+_CHANGE_SETTERS = tuple(
+    _slot_setter(Change, name) for name in ("id", "record_id", "kind", "hlc", "author", "edits")
+)
+_set_json_bytes = _slot_setter(Change, "_json_bytes")
+_set_path = _slot_setter(FieldEdit, "path")
+_set_value = _slot_setter(FieldEdit, "value")
+_set_pred = _slot_setter(FieldEdit, "pred")
+
+
+def _trusted_edit(path: str, value: JsonValue, pred: frozenset[ChangeId], /) -> FieldEdit:
+    """A FieldEdit from parts already checked (and copied) by the caller: no checks again."""
+    edit = object.__new__(FieldEdit)
+    _set_path(edit, path)
+    _set_value(edit, value)
+    _set_pred(edit, pred)
+    return edit
+
+
+def _trusted_edits(
+    paths: list[str], values: list[JsonValue], preds: list[frozenset[ChangeId]]
+) -> tuple[FieldEdit, ...]:
+    """:func:`_trusted_edit` for whole lists, every step a C-level loop (no Python frame per
+    edit: this makes ~800,000 edits for a district import of 10,000 cases)."""
+    edits = tuple(map(object.__new__, itertools.repeat(FieldEdit, len(paths))))
+    collections.deque(map(_set_path, edits, paths), maxlen=0)
+    collections.deque(map(_set_value, edits, values), maxlen=0)
+    collections.deque(map(_set_pred, edits, preds), maxlen=0)
+    return edits
+
+
 def _exact_object(data: object, keys: frozenset[str], where: str) -> dict[str, object]:
     if not isinstance(data, dict):
         raise ChangeFormatError(f"{where}: expected an object, got {_kind_of(data)}")
@@ -386,15 +583,6 @@ def _exact_object(data: object, keys: frozenset[str], where: str) -> dict[str, o
     if unknown:
         raise ChangeFormatError(f"{where}: unknown key {unknown[0]:.60}")
     return data
-
-
-@contextmanager
-def _at(where: str) -> Iterator[None]:
-    """Prefix the message of a ChangeFormatError raised inside with ``where``."""
-    try:
-        yield
-    except ChangeFormatError as exc:
-        raise ChangeFormatError(f"{where}: {exc}") from None
 
 
 def _string(value: object) -> str:
@@ -442,6 +630,15 @@ def _copy_json_value(value: object, where: str, depth: int) -> JsonValue:
     raise ChangeFormatError(f"{where}: {_kind_of(value)} is not a JSON value")
 
 
+def _holds_float(value: object) -> bool:
+    """Whether a JSON value has a float anywhere inside."""
+    if type(value) is list:
+        return not all(type(item) is str for item in value) and any(map(_holds_float, value))
+    if type(value) is dict:
+        return any(map(_holds_float, value.values()))
+    return isinstance(value, float)
+
+
 def _kind_of(value: object) -> str:
     names = {
         type(None): "null",
@@ -453,7 +650,3 @@ def _kind_of(value: object) -> str:
         dict: "an object",
     }
     return names.get(type(value), type(value).__name__)
-
-
-def _edit_path(edit: FieldEdit) -> str:
-    return edit.path

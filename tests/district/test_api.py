@@ -123,6 +123,7 @@ def test_the_openapi_schema_lists_every_endpoint(server: LiveServer) -> None:
         "/v1/devices",
         "/v1/devices/{device_id}/revoke",
         "/v1/enrollments",
+        "/v1/enrollments/file",
         "/v1/audit",
     } <= set(schema["paths"])
     push = schema["paths"]["/v1/sync/push"]["post"]
@@ -653,3 +654,76 @@ def test_a_wrong_idempotency_key_stores_nothing(server: LiveServer, enroll_http:
     )
     assert _records(server) == []
     assert server.district.devices()[0].highest_sequence == 0
+
+
+# --------------------------------------------------------------------------- who did it
+
+
+def test_admin_and_staff_actions_are_audited_under_the_signed_in_name(
+    server: LiveServer, enroll_http: Enroll
+) -> None:
+    device = enroll_http()
+    [change] = device.new_cases(1, seed=6)
+    _push(server, device, device.seal([change]))
+    admin = _login(server, "admin-kab", "admin")
+    staff = _login(server, "sari", "staff")
+    url = server.url
+    assert server.http.get(f"{url}/v1/devices", headers=staff).status_code == 200
+    made = server.http.post(f"{url}/v1/enrollments", json={"village": VILLAGE}, headers=admin)
+    assert made.status_code == 201
+    as_file = server.http.post(
+        f"{url}/v1/enrollments/file",
+        json={"village": OTHER_VILLAGE, "ttl_hours": 24, "server_url": "https://kab.example"},
+        headers=admin,
+    )
+    assert as_file.status_code == 201, as_file.text
+    assert "attachment" in as_file.headers["content-disposition"]
+    doc = as_file.json()
+    assert doc["format"] == "simpul-enrollment" and doc["village"] == OTHER_VILLAGE
+    assert doc["server_url"] == "https://kab.example" and doc["code"]
+    refused = server.http.post(
+        f"{url}/v1/enrollments/file", json={"village": VILLAGE}, headers=staff
+    )
+    _assert_error(refused, 403, "access_denied")
+    revoked = server.http.post(f"{url}/v1/devices/{device.device_id}/revoke", headers=admin)
+    assert revoked.status_code == 200
+    records = f"{url}/v1/records"
+    assert server.http.get(records, params={"kind": "case"}, headers=staff).status_code == 200
+    detail = server.http.get(f"{records}/{change.record_id}", headers=staff).json()
+    followup = {
+        "document": {**detail["document"], "legal_status": "lapor_polisi"},
+        "base": detail["base"],
+    }
+    saved = server.http.post(f"{records}/{change.record_id}/followup", json=followup, headers=staff)
+    assert saved.status_code == 200, saved.text
+    assert server.http.post(f"{url}/v1/staff/logout", headers=staff).status_code == 204
+
+    entries = server.http.get(f"{url}/v1/audit", headers=admin).json()["entries"]
+    done = [(e["actor"], e["action"]) for e in reversed(entries)]
+    # the test's own set-up calls the service directly: "system"
+    assert done == [
+        ("system", "enrollment_code"),
+        (f"device:{device.device_id}", "enroll"),
+        (f"device:{device.device_id}", "import"),
+        ("system", "user_add"),
+        ("staff:admin-kab", "login"),
+        ("system", "user_add"),
+        ("staff:sari", "login"),
+        ("staff:sari", "devices_list"),
+        ("staff:admin-kab", "enrollment_code"),
+        ("staff:admin-kab", "enrollment_file"),
+        ("staff:admin-kab", "revoke"),
+        ("staff:sari", "list"),
+        ("staff:sari", "view"),
+        ("staff:sari", "followup"),
+        ("staff:sari", "logout"),
+    ]
+    by_action = {e["action"]: e for e in entries}
+    assert by_action["revoke"]["detail"] == f"device={device.device_id}"
+    assert by_action["enrollment_file"]["detail"] == f"village={OTHER_VILLAGE}"
+    assert by_action["followup"]["record_id"] == change.record_id
+    # reading the audit log is itself recorded, after the answer was taken
+    again = server.http.get(f"{url}/v1/audit", params={"limit": 1}, headers=admin).json()
+    assert [(e["actor"], e["action"]) for e in again["entries"]] == [
+        ("staff:admin-kab", "audit_read")
+    ]

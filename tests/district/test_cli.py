@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 import signal
@@ -343,9 +344,6 @@ def test_backup_and_restore(
     tmp_path: Path,
 ) -> None:
     backup = tmp_path / "district.bak"
-    if not district_config.is_sqlite:
-        _one_line_error(cli("backup", "--out", str(backup)), "pg_dump")
-        return
     district.import_bundle(device.seal(device.new_cases(3)), via="t")
     made = cli("backup", "--out", str(backup))
     assert made.returncode == 0, made.stderr
@@ -360,6 +358,17 @@ def test_backup_and_restore(
     junk = tmp_path / "junk.bak"
     junk.write_bytes(b"not a backup")
     _one_line_error(cli("restore", str(junk)), "not a backup of this district")
+    if not district_config.is_sqlite:
+        # pg_dump is looked for in SIMPUL_PG_BIN alone when it is set
+        missing = cli(
+            "backup",
+            "--out",
+            str(tmp_path / "b2.bak"),
+            SIMPUL_PG_BIN="/nonexistent",
+            SIMPUL_LANG=None,
+        )
+        _one_line_error(missing, "Program PostgreSQL pg_dump tidak ditemukan")
+        assert not (tmp_path / "b2.bak").exists()
 
 
 # --------------------------------------------------------------------------- serve
@@ -390,33 +399,38 @@ class Served:
         return stderr
 
 
-@pytest.fixture
-def served(district_config: DistrictConfig, district: District) -> Iterator[Served]:
-    """``simpul-district serve --port P [--database-url URL]`` on the test district."""
+def _serve(config: DistrictConfig, *extra: str) -> Served:
+    """Start ``simpul-district serve --port P [--database-url URL] EXTRA…``; wait for it."""
     port = _free_port()
-    args = ["serve", "--port", str(port)]
-    if district_config.database_url:
-        args += ["--database-url", district_config.database_url]
+    args = ["serve", "--port", str(port), *extra]
+    if config.database_url:
+        args += ["--database-url", config.database_url]
     process = subprocess.Popen(
-        [str(SCRIPT), "--data", str(district_config.data_dir), *args],
-        env=_env(district_config, SIMPUL_DATABASE_URL=None),
+        [str(SCRIPT), "--data", str(config.data_dir), *args],
+        env=_env(config, SIMPUL_DATABASE_URL=None),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
     live = Served(process, f"http://127.0.0.1:{port}")
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if requests.get(f"{live.url}/v1/health", timeout=1).ok:
+                return live
+        except requests.ConnectionError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"serve did not start: {live.stop()}")
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def served(district_config: DistrictConfig, district: District) -> Iterator[Served]:
+    """``simpul-district serve --port P [--database-url URL]`` on the test district."""
+    live = _serve(district_config)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if requests.get(f"{live.url}/v1/health", timeout=1).ok:
-                    break
-            except requests.ConnectionError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"serve did not start: {live.stop()}")
-            time.sleep(0.05)
         yield live
     finally:
         live.stop()
@@ -482,3 +496,167 @@ def test_serve_drops_the_passphrase_from_its_environment(
     assert district_cli.main(["--data", str(district_config.data_dir), "serve"]) == 0
     assert seen == {"passphrase": None}
     assert district_cli.PASSPHRASE_ENV not in os.environ
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat_line = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # "pid (comm) state ppid ...": comm may hold spaces, so split after its ")"
+        if int(stat_line.rsplit(")", 1)[1].split()[1]) == pid:
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads /proc")
+def test_serve_with_workers_keeps_the_passphrase_out_of_every_environment(
+    district_config: DistrictConfig, district: District
+) -> None:
+    password = "kata sandi yang cukup panjang"
+    district.add_user("sari", "staff", password)
+    live = _serve(district_config, "--workers", "2")
+    try:
+        for _ in range(6):  # sessions live in the database: any worker knows them
+            login = requests.post(
+                f"{live.url}/v1/staff/login", json={"name": "sari", "password": password}
+            )
+            assert login.status_code == 200, login.text
+            me = requests.get(
+                f"{live.url}/v1/staff/me",
+                headers={"Authorization": f"Bearer {login.json()['token']}"},
+                timeout=10,
+            )
+            assert me.json()["name"] == "sari"
+        children = _children(live.process.pid)
+        workers = [p for p in children if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()]
+        assert len(workers) == 2
+        # (the supervisor's own /proc environ is the block it was started with: the caller's)
+        for pid in children:
+            for name in ("environ", "cmdline"):
+                assert PASSPHRASE.encode() not in Path(f"/proc/{pid}/{name}").read_bytes()
+    finally:
+        logs = live.stop()
+    assert live.process.returncode == 0, logs
+    started = {
+        line.rsplit("[", 1)[1] for line in logs.splitlines() if "Started server process" in line
+    }
+    assert len(started) == 2, logs
+    assert "Traceback" not in logs
+
+
+def test_serve_workers_must_be_a_sensible_number(tmp_path: Path) -> None:
+    run = _runner(DistrictConfig(tmp_path / "nothing"))
+    _one_line_error(run("serve", "--workers", "0"), "--workers must be between 1 and 64")
+    _one_line_error(run("serve", "--workers", "65", SIMPUL_LANG=None), "--workers harus")
+
+
+# --------------------------------------------------------------------------- who did it
+
+
+def test_cli_actions_are_audited_as_the_operating_system_user(
+    cli: Cli, district: District, device: SyntheticDevice, tmp_path: Path
+) -> None:
+    me = f"cli:{getpass.getuser()}"
+    password = "kata sandi yang cukup panjang"
+    district.import_bundle(device.seal(device.new_cases(2)), via="t")
+    for args, env in (
+        (["enroll", "--village", VILLAGE], {}),
+        (["enroll", "--village", VILLAGE, "--file", str(tmp_path / "e.json")], {}),
+        (["devices", "list"], {}),
+        (["records", "list", "--kind", "case"], {}),
+        (["user", "add", "sari", "--role", "viewer"], {"SIMPUL_USER_PASSWORD": password}),
+        (["devices", "revoke", device.device_id], {}),
+        (["backup", "--out", str(tmp_path / "b.bak")], {}),
+    ):
+        done = cli(*args, **env)
+        assert done.returncode == 0, (args, done.stderr)
+    entries = [e for e in reversed(district.audit_log(AUDITOR)) if e.actor.startswith("cli:")]
+    assert [(e.actor, e.action, e.detail) for e in entries] == [
+        (me, "enrollment_code", f"village={VILLAGE}"),
+        (me, "enrollment_file", f"village={VILLAGE}"),
+        (me, "devices_list", "n=1"),
+        (me, "list", "kind=case n=2"),
+        (me, "user_add", "user=sari role=viewer"),
+        (me, "revoke", f"device={device.device_id}"),
+        (me, "backup", entries[-1].detail),
+    ]
+    assert not any(e.actor in ("admin", "staff:cli-admin") for e in district.audit_log(AUDITOR))
+
+
+# --------------------------------------------------------------------------- language of the help
+
+COMMANDS: list[tuple[list[str], str]] = [
+    ([], "help_description"),
+    (["init"], "help_init"),
+    (["serve"], "help_serve"),
+    (["enroll"], "help_enroll"),
+    (["devices"], "help_devices"),
+    (["devices", "list"], "help_devices_list"),
+    (["devices", "revoke"], "help_devices_revoke"),
+    (["user"], "help_user"),
+    (["user", "add"], "help_user_add"),
+    (["import"], "help_import"),
+    (["records"], "help_records"),
+    (["records", "list"], "help_records_list"),
+    (["backup"], "help_backup"),
+    (["restore"], "help_restore"),
+]
+
+
+def _help(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    from district.cli import main
+
+    with pytest.raises(SystemExit) as done:
+        main(argv)
+    assert done.value.code == 0
+    return capsys.readouterr().out
+
+
+def test_every_help_page_is_indonesian_by_default_and_english_with_lang_en(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from district.messages import translate
+
+    monkeypatch.delenv("SIMPUL_LANG", raising=False)
+    monkeypatch.setenv("COLUMNS", "400")  # one line per option: texts are compared whole
+    for words, code in COMMANDS:
+        page = _help([*words, "--help"], capsys)
+        assert page.startswith(f"penggunaan: simpul-district {' '.join(words)}".rstrip())
+        assert translate(code, "id") in page
+        assert "tampilkan bantuan ini lalu keluar" in page and "opsi:" in page
+        for english in ("usage:", "show this help", "options:", "positional arguments", "default"):
+            assert english not in page, (words, english)
+        english_page = _help(["--lang", "en", *words, "--help"], capsys)
+        assert english_page.startswith(f"usage: simpul-district {' '.join(words)}".rstrip())
+        assert translate(code, "en") in english_page
+        assert "show this help message and exit" in english_page and "bawaan" not in english_page
+    serve = _help(["serve", "--help"], capsys)
+    assert "jumlah proses pekerja (bawaan 1)" in serve
+    assert "PERINTAH" in _help(["--help"], capsys)
+    monkeypatch.setenv("SIMPUL_LANG", "en")
+    assert _help(["--help"], capsys).startswith("usage: ")
+
+
+def test_usage_errors_speak_the_operators_language(tmp_path: Path) -> None:
+    run = _runner(DistrictConfig(tmp_path / "nothing"))
+    missing = run("devices", SIMPUL_LANG=None)
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr
+    assert missing.stderr.startswith("penggunaan: simpul-district")
+    assert "kesalahan: argumen berikut wajib diisi: TINDAKAN" in missing.stderr
+    english = run("--lang", "en", "devices", SIMPUL_LANG=None)
+    assert "error: the following arguments are required: ACTION" in english.stderr
+    choice = run("records", "list", "--kind", "kasus", SIMPUL_LANG=None)
+    assert choice.returncode == 2 and "pilihan tidak sah: 'kasus'" in choice.stderr
+    number = run("serve", "--port", "delapan", SIMPUL_LANG=None)
+    assert number.returncode == 2 and "nilai tidak sah: 'delapan'" in number.stderr
+    unknown = run("--lang=id", "cadangkan", SIMPUL_LANG="en")
+    assert unknown.returncode == 2 and "pilihan tidak sah: 'cadangkan'" in unknown.stderr
+    nothing = run(SIMPUL_LANG=None)
+    assert nothing.returncode == 2 and nothing.stderr.startswith("penggunaan: simpul-district")
+    assert "Administrasi server kabupaten Simpul." in nothing.stderr

@@ -175,3 +175,38 @@ def test_followup_is_validated_and_stays_in_its_village(
     assert moved.value.code == "village_change"
     unchanged = district.save_followup(staff, record_id, shown.document, base=shown.base)
     assert unchanged.base == shown.base
+
+
+def test_the_actor_the_caller_names_is_in_the_audit_log(
+    district: District, device: SyntheticDevice
+) -> None:
+    admin = _sign_in(district, "adi", "admin")
+    district.add_user("wulan", "viewer", PASSWORD, actor="cli:operator")
+    district.list_records(admin, kind="case", actor="cli:operator")
+    district.devices()  # the service's own look-up: not an audited action
+    district.devices(actor="staff:adi")
+    district.revoke_device(device.device_id, actor="staff:adi")
+    long_name = "cli:" + "x" * 500
+    district.create_enrollment(VILLAGE, actor=long_name)
+    token = district.login("wulan", PASSWORD)
+    district.logout(token)
+    district.logout(token)  # already ended: nothing more to record
+    entries = district.audit_log(admin)
+    assert (
+        [(e.actor, e.action, e.detail) for e in reversed(entries)]
+        == [
+            ("system", "enrollment_code", f"village={VILLAGE}"),  # the fixtures' set-up
+            (f"device:{device.device_id}", "enroll", f"village={VILLAGE}"),
+            ("system", "user_add", "user=adi role=admin"),
+            ("staff:adi", "login", None),
+            ("cli:operator", "user_add", "user=wulan role=viewer"),
+            ("cli:operator", "list", "kind=case n=0"),
+            ("staff:adi", "devices_list", "n=1"),
+            ("staff:adi", "revoke", f"device={device.device_id}"),
+            (long_name[:160], "enrollment_code", f"village={VILLAGE}"),
+            ("staff:wulan", "login", None),
+            ("staff:wulan", "logout", None),
+        ]
+    )
+    [newest] = district.audit_log(admin, limit=1)
+    assert (newest.actor, newest.action, newest.detail) == ("staff:adi", "audit_read", "n=11")

@@ -24,8 +24,8 @@ from desktop.sync.outbox import pending_ids
 from desktop.sync.state import SyncState
 from desktop.sync.status import sync_status
 from simpul.synthetic import generate_cases, generate_outreach
-from .conftest import VILLAGE, DistrictServer
 
+from .conftest import VILLAGE, DistrictServer
 
 
 def _add_cases(store: Store, n: int, seed: int = 1) -> list[str]:
