@@ -14,6 +14,7 @@ import functools
 import random
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +29,13 @@ from desktop.sync.errors import (
     ServerRefusedError,
     SyncError,
 )
-from desktop.sync.outbox import apply_receipt, apply_return, make_bundles, pending_changes
+from desktop.sync.outbox import (
+    OutgoingBundle,
+    apply_receipt,
+    apply_return,
+    make_bundles,
+    pending_changes,
+)
 from desktop.sync.state import Enrollment, SyncState, now_iso
 
 __all__ = ["Backoff", "SyncEngine", "SyncProgress", "SyncReport"]
@@ -157,32 +164,67 @@ class SyncEngine:
         progress: Callable[[SyncProgress], None] | None,
         cancel: threading.Event,
     ) -> None:
+        """Push the pending changes batch by batch.
+
+        The next batch is sealed while the previous one is on the wire and being imported
+        (one upload at a time, on a helper thread), so the laptop's work and the server's
+        overlap; each receipt is applied before the next upload starts.
+        """
         todo = pending_changes(self.store)
         total = len(todo)
-        for start in range(0, total, self.batch_changes):
-            if cancel.is_set():
-                report.cancelled = True
-                return
-            batch = todo[start : start + self.batch_changes]
-            for bundle in make_bundles(self.store, changes=batch, max_bundle_bytes=BATCH_BYTES):
-                receipt = self._retrying(
-                    functools.partial(client.push, bundle.data, bundle_id=bundle.bundle_id),
-                    report,
-                    cancel,
-                )
-                if receipt is None:
-                    return
-                try:
-                    outcome = apply_receipt(self.store, receipt)
-                except FileRejectedError as exc:
-                    if exc.reason in _KEY_ERRORS:
-                        raise ServerKeysChangedError() from None
-                    raise
-                report.pushed_bundles += 1
-                report.pushed_changes += bundle.changes
-                report.rejected.extend(outcome.rejected)
-            if progress is not None:
-                progress(SyncProgress("push", min(start + len(batch), total), total))
+        done = 0
+        inflight: tuple[Future[Any], OutgoingBundle] | None = None
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="simpul-push") as uploader:
+            try:
+                for start in range(0, total, self.batch_changes):
+                    if cancel.is_set():
+                        report.cancelled = True
+                        break
+                    batch = todo[start : start + self.batch_changes]
+                    for bundle in make_bundles(
+                        self.store, changes=batch, max_bundle_bytes=BATCH_BYTES
+                    ):
+                        if inflight is not None:
+                            done += self._settle(*inflight, report)
+                            inflight = None
+                            if progress is not None:
+                                progress(SyncProgress("push", done, total))
+                            if report.cancelled:
+                                return
+                        upload = functools.partial(
+                            client.push, bundle.data, bundle_id=bundle.bundle_id
+                        )
+                        inflight = (
+                            uploader.submit(self._retrying, upload, report, cancel),
+                            bundle,
+                        )
+                if inflight is not None:
+                    done += self._settle(*inflight, report)
+                    inflight = None
+                    if progress is not None:
+                        progress(SyncProgress("push", done, total))
+            finally:
+                if inflight is not None:
+                    # An error while sealing: let the upload finish (or fail) before leaving.
+                    cancel.set()
+                    inflight[0].exception()
+
+    def _settle(self, future: Future[Any], bundle: OutgoingBundle, report: SyncReport) -> int:
+        """Wait for an upload and apply its receipt; return the changes it carried (0 if
+        cancelled)."""
+        receipt = future.result()
+        if receipt is None:
+            return 0
+        try:
+            outcome = apply_receipt(self.store, receipt)
+        except FileRejectedError as exc:
+            if exc.reason in _KEY_ERRORS:
+                raise ServerKeysChangedError() from None
+            raise
+        report.pushed_bundles += 1
+        report.pushed_changes += bundle.changes
+        report.rejected.extend(outcome.rejected)
+        return bundle.changes
 
     def _pull(
         self,
