@@ -30,6 +30,7 @@ from desktop.storage.errors import StorageError, VaultExistsError, VaultMissingE
 from desktop.storage.models import AuditRow, ChangeRow, Meta, RecordRow, SealedMeta
 from desktop.storage.profile import VAULT_NAME
 from desktop.storage.sealing import CorruptDataError, LockedSealer, Sealer
+from desktop.storage.sentmark import SentMark, read_mark, write_mark
 from desktop.storage.vault import KdfCost, UnlockedVault, Vault, check_passphrase_strength
 from simpul.changes import (
     Change,
@@ -351,6 +352,9 @@ class Store:
         self._records = Sealer(vault.subkey("db/records"))
         self._audit = Sealer(vault.subkey("db/audit"))
         self._meta = Sealer(vault.subkey("db/meta"))
+        self._mark = Sealer(vault.subkey("sent-mark"))
+        # set when the database was found older than what had left the laptop (see sentmark)
+        self.restored_from_backup = False
         self._ws: dict[str, _Entry] = {}
         self._write_lock = threading.RLock()
         # entries materialized inside a transaction, moved into the working set after commit
@@ -443,7 +447,7 @@ class Store:
         self._pending.clear()
         self._code_seq.clear()
         locked = LockedSealer()
-        self._changes = self._records = self._audit = self._meta = locked
+        self._changes = self._records = self._audit = self._meta = self._mark = locked
         self.vault.lock()
         self._engine.dispose()
 
@@ -523,6 +527,46 @@ class Store:
         self._clock = HybridClock(last=latest if latest.wall else None)
         if damaged:
             self._rebuild(damaged)
+        self._check_sent_mark()
+
+    def _own_top(self, session: Session) -> int:
+        top = session.scalar(
+            sa.select(sa.func.max(ChangeRow.counter)).where(ChangeRow.device_id == self.device_id)
+        )
+        return int(top or 0)
+
+    def _check_sent_mark(self) -> None:
+        """Continue under a new device id when changes of this id left the laptop that the
+        database does not hold: it was put back from an older copy (DESIGN.md §3)."""
+        sent = read_mark(self.profile_dir, self._mark).counters.get(self.device_id, 0)
+        with self._read() as session:
+            top = self._own_top(session)
+        if top >= sent:
+            return
+        old = self.device_id
+        self.device_id = uuid.uuid4().hex[:16]
+        self._code_seq.clear()
+        with self._write() as session:
+            row = session.get(Meta, "device_id")
+            assert row is not None  # checked by _load
+            row.value = self.device_id
+            acked = session.get(Meta, "acked_counter")
+            if acked is not None:
+                acked.value = "0"
+            self._add_audit(session, "device_restored", None, detail=f"{old}:{top}<{sent}")
+        self.restored_from_backup = True
+
+    def note_sent(self, counter: int) -> None:
+        """Record that own changes up to ``counter`` are about to leave the laptop (a bundle
+        is pushed or written). Call it *before* the bytes leave."""
+        mark = read_mark(self.profile_dir, self._mark)
+        if mark.counters.get(self.device_id, 0) >= counter:
+            return
+        write_mark(
+            self.profile_dir,
+            self._mark,
+            SentMark({**mark.counters, self.device_id: counter}),
+        )
 
     def _rebuild(self, record_ids: list[str]) -> None:
         """Re-materialize damaged record rows from their changes (the rows are derived data)."""

@@ -124,6 +124,7 @@ def enroll_from_file(store: Store, data: bytes, *, now: datetime | None = None) 
         enrolled_at=now_iso(),
         confirmed=False,
         code=parsed.code,
+        device_id=store.device_id,
     )
     state.set_enrollment(enrollment)
     return enrollment
@@ -140,7 +141,7 @@ def answer_file(store: Store) -> bytes | None:
         "format": ANSWER_FORMAT,
         "version": 1,
         "code": enrollment.code,
-        "device_id": store.device_id,
+        "device_id": enrollment.device_id or store.device_id,
         "device_enc_public": base64.b64encode(encryption.public_bytes()).decode("ascii"),
         "device_sign_public": base64.b64encode(signing.public_bytes()).decode("ascii"),
         "district_enc_key_id": enrollment.district_encryption.key_id,
@@ -194,6 +195,7 @@ def enroll_online(
         district_sign_public=answer.district_sign_public,
         enrolled_at=now_iso(),
         confirmed=True,
+        device_id=answer.device_id,
     )
     state.set_enrollment(enrollment)
     return enrollment

@@ -163,6 +163,9 @@ def make_bundles(
         return first
 
     first = state.update(reserve)
+    own = [c.id.counter for c in todo if c.id.device == store.device_id]
+    if own:
+        store.note_sent(max(own))  # before any byte can leave
     encryption, signing = state.device_keys()
     del encryption
     recipient = enrollment.district_encryption
@@ -170,7 +173,7 @@ def make_bundles(
     for index, part in enumerate(parts):
         payload = BundlePayload(
             kind="changes",
-            sender=store.device_id,
+            sender=enrollment.device_id or store.device_id,
             sequence=first + index,
             changes=tuple(part),
             holds=holds,
@@ -214,7 +217,7 @@ def apply_receipt(store: Store, data: bytes) -> ReceiptOutcome:
         receipt = verify_receipt(data, district_key=enrollment.district_signing)
     except ReceiptRejectedError as exc:
         raise FileRejectedError(str(exc.code)) from None
-    if receipt.device != store.device_id:
+    if receipt.device != (enrollment.device_id or store.device_id):
         raise FileRejectedError("other_device")
     own_before = pending_ids(store)
 
@@ -272,7 +275,7 @@ def apply_return(store: Store, data: bytes) -> ReturnOutcome:
     for change in opened.changes:
         by_device[change.id.device].append(change.id.counter)
     known = Receipt(
-        device=store.device_id,
+        device=enrollment.device_id or store.device_id,
         issued_at=0,
         acks={dev: DeviceAck.from_counters(counters) for dev, counters in by_device.items()},
     )

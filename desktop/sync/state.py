@@ -61,6 +61,9 @@ class Enrollment:
         confirmed: The district has answered (a receipt or a return bundle signed by it):
             for a file enrollment, the district has registered the laptop's keys.
         code: The one-time code of a file enrollment, until the district confirms it.
+        device_id: The id the district knows this laptop by (the sender of its bundles). The
+            store's own id for new changes differs after the database was put back from an
+            older copy (``Store.restored_from_backup``); its changes are relayed under it.
     """
 
     village: str
@@ -72,6 +75,7 @@ class Enrollment:
     enrolled_at: str
     confirmed: bool
     code: str | None = None
+    device_id: str = ""
 
     @property
     def district_encryption(self) -> PublicEncryptionKey:
@@ -94,6 +98,7 @@ class Enrollment:
             "enrolled_at": self.enrolled_at,
             "confirmed": self.confirmed,
             "code": self.code,
+            "device_id": self.device_id,
         }
 
     @classmethod
@@ -108,6 +113,7 @@ class Enrollment:
             enrolled_at=str(data["enrolled_at"]),
             confirmed=bool(data.get("confirmed")),
             code=data.get("code"),
+            device_id=str(data.get("device_id") or ""),
         )
 
 

@@ -249,3 +249,40 @@ def test_enrolling_twice_or_with_a_used_code_says_why(
         enroll_online(other, district_server.url, code)
     assert used.value.code == "refused_enrollment_code_used"
     assert SyncState(other).enrollment() is None
+
+
+def test_a_database_put_back_from_an_older_copy_continues_under_a_new_device_id(
+    district_server: DistrictServer, make_profile: Any, tmp_path: Path
+) -> None:
+    from .conftest import PASSPHRASE
+
+    store = make_profile()
+    _enrolled(store, district_server)
+    _add_cases(store, 3)
+    profile = store.profile_dir
+    backup = tmp_path / "backup"
+    backup.mkdir()
+    with contextlib.closing(sqlite3.connect(profile / "simpul.db")) as db:
+        db.execute("VACUUM INTO ?", (str(backup / "simpul.db"),))  # a consistent old copy
+    _add_cases(store, 2, seed=2)
+    SyncEngine(store).run_once()  # counters 1..5 have left the laptop
+    old_id = store.device_id
+    store.close()
+    for name in ("simpul.db-wal", "simpul.db-shm"):
+        (profile / name).unlink(missing_ok=True)
+    shutil.copy(backup / "simpul.db", profile / "simpul.db")
+
+    restored = Store.open(profile, passphrase=PASSPHRASE)
+    try:
+        assert restored.restored_from_backup
+        assert restored.device_id != old_id
+        new = restored.save(next(iter(generate_cases(1, seed=9, village=VILLAGE))))
+        assert new.change_id is not None and new.change_id.device == restored.device_id
+        assert new.change_id.counter == 1
+        report = SyncEngine(restored).run_once()
+        assert report.rejected == []
+        assert not pending_ids(restored)
+        held = _stored_changes(district_server)
+        assert held == 6  # the five that had left, and the new one: no counter reused
+    finally:
+        restored.close()
