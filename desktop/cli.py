@@ -823,7 +823,28 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     json_flag(p)
 
     json_flag(add("audit", cmd_audit, "help_audit"))
+    add("gui", cmd_gui, "help_gui")
     return parser
+
+
+def _display_available() -> bool:
+    """Whether windows can be shown (no X11/Wayland display on a server's SSH session)."""
+    if sys.platform in ("win32", "darwin"):
+        return True
+    return any(os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+
+
+def _run_gui(profile: str | None, lang: str | None) -> int:
+    # Imported here: the command line must work (and start fast) without loading Qt.
+    from desktop.ui.app import main as gui_main
+
+    return gui_main(profile=profile, lang=lang)
+
+
+def cmd_gui(ctx: _Context) -> int:
+    if not _display_available():
+        raise CliError("gui_no_display")
+    return _run_gui(ctx.args.profile, ctx.args.lang)
 
 
 def _lang_option(argv: Sequence[str]) -> str | None:
@@ -913,8 +934,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser = build_parser(lang)
         args = parser.parse_args(argv)  # a usage error: usage and one line, exit 2
         if not getattr(args, "func", None):
-            parser.print_help()
-            return EXIT_OK
+            if args.command is not None or not _display_available():
+                parser.print_help()
+                return EXIT_OK
+            args.func = cmd_gui  # `simpul` alone opens the desktop app
     lang = current_language(args.lang)
     ctx = _Context(args)
     try:

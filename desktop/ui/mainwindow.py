@@ -1,0 +1,360 @@
+"""The main window: lock screen or the unlocked shell (navigation, pages, sync status bar)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QProgressDialog,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
+
+from desktop.sync.courier import ExportResult, FileOutcome
+from desktop.ui import ops
+from desktop.ui.autolock import IdleWatcher
+from desktop.ui.cases import CasesPage
+from desktop.ui.context import AppContext
+from desktop.ui.enrollform import EnrollDialog
+from desktop.ui.pages import PlaceholderPage, SettingsPage
+from desktop.ui.syncstatus import SyncController, SyncStatusWidget
+from desktop.ui.unlock import LockScreen
+from simpul.errors import UserError
+
+__all__ = ["MainWindow"]
+
+NAVIGATION = (
+    "gui_nav_cases",
+    "gui_nav_outreach",
+    "gui_nav_review",
+    "gui_nav_recap",
+    "gui_nav_settings",
+)
+
+
+class MainWindow(QMainWindow):
+    """The window a focal point works in. Its title never names a person: "Simpul" while
+    locked, "Simpul — <village>" while unlocked."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._enroll_dialog: EnrollDialog | None = None
+        self._progress: QProgressDialog | None = None
+        self._closed = False
+        self.setup_wizard: QWidget | None = None
+        """The first-run wizard while it is open (the window shows after it)."""
+
+        self.lock_screen = LockScreen(ctx)
+        self.cases_page = CasesPage(ctx)
+        self.settings_page = SettingsPage(ctx)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.cases_page)
+        self.pages.addWidget(PlaceholderPage(ctx, "gui_nav_outreach", "gui_outreach_placeholder"))
+        self.pages.addWidget(PlaceholderPage(ctx, "gui_nav_review", "gui_review_placeholder"))
+        self.pages.addWidget(PlaceholderPage(ctx, "gui_nav_recap", "gui_recap_placeholder"))
+        self.pages.addWidget(self.settings_page)
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("navigation")
+        self.navigation.setFixedWidth(200)
+        for _code in NAVIGATION:
+            self.navigation.addItem(QListWidgetItem())
+        self.shell = QWidget()
+        shell_layout = QHBoxLayout(self.shell)
+        shell_layout.setContentsMargins(0, 0, 0, 0)
+        shell_layout.setSpacing(0)
+        shell_layout.addWidget(self.navigation)
+        shell_layout.addWidget(self.pages, 1)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.lock_screen)
+        self.stack.addWidget(self.shell)
+        self.setCentralWidget(self.stack)
+
+        self.sync = SyncController(ctx, self)
+        self.sync_status = SyncStatusWidget(ctx, self.sync)
+        self.statusBar().addPermanentWidget(self.sync_status, 1)
+        self.idle_watcher = IdleWatcher(ctx.settings.autolock_minutes * 60_000, self)
+
+        self._make_actions()
+        self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.idle_watcher.idle.connect(self.lock)
+        self.sync_status.enroll_clicked.connect(self._on_enroll_triggered)
+        self.sync.changed.connect(self._update_actions)
+        ctx.unlocked.connect(self._on_unlocked)
+        ctx.settings_changed.connect(self._on_settings_changed)
+        ctx.texts.changed.connect(self._retranslate)
+        self.resize(1100, 700)
+        self._retranslate()
+        self._show_locked()
+
+    # ------------------------------------------------------------------ set-up
+
+    def _make_actions(self) -> None:
+        def action(
+            name: str, slot: Callable[[], object], shortcut: QKeySequence | None = None
+        ) -> QAction:
+            act = QAction(self)
+            act.setObjectName(name)
+            if shortcut is not None:
+                act.setShortcut(shortcut)
+            act.triggered.connect(slot)
+            self.addAction(act)  # shortcuts work even with the menu bar hidden
+            return act
+
+        self.sync_now_action = action("sync_now", self._on_sync_now_triggered)
+        self.export_action = action("export_bundles", self._on_export_triggered)
+        self.apply_action = action("apply_files", self._on_apply_triggered)
+        self.enroll_action = action("enroll", self._on_enroll_triggered)
+        self.lock_action = action("lock", self.lock, QKeySequence("Ctrl+L"))
+        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.quit_action = action("quit", self.close, QKeySequence(QKeySequence.StandardKey.Quit))
+
+        self.file_menu = QMenu(self)
+        self.file_menu.addAction(self.export_action)
+        self.file_menu.addAction(self.apply_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.lock_action)
+        self.file_menu.addAction(self.quit_action)
+        self.sync_menu = QMenu(self)
+        self.sync_menu.addAction(self.sync_now_action)
+        self.sync_menu.addAction(self.enroll_action)
+        self.menuBar().addMenu(self.file_menu)
+        self.menuBar().addMenu(self.sync_menu)
+
+        self.toolbar = QToolBar()
+        self.toolbar.setObjectName("main_toolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.toolbar.setIconSize(QSize(16, 16))
+        self.toolbar.addAction(self.sync_now_action)
+        self.toolbar.addAction(self.export_action)
+        self.toolbar.addAction(self.apply_action)
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(self.lock_action)
+        self.addToolBar(self.toolbar)
+
+    # ------------------------------------------------------------------ lock and unlock
+
+    @property
+    def locked(self) -> bool:
+        """Whether the lock screen is showing (no store open)."""
+        return self.ctx.store is None
+
+    @Slot()
+    def lock(self) -> None:
+        """Drop keys and the working set, and show the lock screen (Ctrl+L, or idle)."""
+        store = self.ctx.take_store()  # the pages forget what they show (ctx.locked)
+        scheduler = self.sync.stop()
+        self.idle_watcher.stop()
+        if self._enroll_dialog is not None:
+            self._enroll_dialog.reject()
+        if store is not None:
+            ops.close_store(self.ctx, store, scheduler)
+        self._show_locked()
+
+    def _show_locked(self) -> None:
+        self.stack.setCurrentWidget(self.lock_screen)
+        self.lock_screen.show_unlock()
+        self.menuBar().hide()
+        self.toolbar.hide()
+        self._update_title()
+        self._update_actions()
+
+    @Slot()
+    def _on_unlocked(self) -> None:
+        self.stack.setCurrentWidget(self.shell)
+        self.navigation.setCurrentRow(0)
+        self.menuBar().show()
+        self.toolbar.show()
+        self._update_title()
+        self.idle_watcher.set_timeout_ms(self.ctx.settings.autolock_minutes * 60_000)
+        self.idle_watcher.start()
+        self.sync.start()
+        self._update_actions()
+
+    def _update_title(self) -> None:
+        village = self.ctx.village_name()
+        title = self.ctx.texts.t("gui_app_name")
+        # A village name, never a person's: the title shows in the task bar and switcher.
+        self.setWindowTitle(f"{title} — {village}" if village else title)
+
+    @Slot()
+    def _update_actions(self) -> None:
+        unlocked = not self.locked
+        phase = self.sync.view.phase
+        for act in (self.export_action, self.apply_action, self.lock_action):
+            act.setEnabled(unlocked)
+        self.sync_now_action.setEnabled(unlocked and self.sync.can_sync_now and phase != "syncing")
+        self.enroll_action.setEnabled(unlocked and phase == "not_enrolled")
+
+    @Slot()
+    def _on_settings_changed(self) -> None:
+        if self.idle_watcher.watching:
+            self.idle_watcher.set_timeout_ms(self.ctx.settings.autolock_minutes * 60_000)
+
+    # ------------------------------------------------------------------ sync actions
+
+    @Slot()
+    def _on_sync_now_triggered(self) -> None:
+        self.sync.sync_now()
+
+    @Slot()
+    def _on_enroll_triggered(self) -> None:
+        store = self.ctx.store
+        if store is None or self._enroll_dialog is not None:
+            return
+        dialog = EnrollDialog(self.ctx, store, self)
+        self._enroll_dialog = dialog
+        dialog.finished.connect(self._on_enroll_finished)
+        dialog.open()
+
+    @Slot(int)
+    def _on_enroll_finished(self, _result: int) -> None:
+        dialog, self._enroll_dialog = self._enroll_dialog, None
+        if dialog is not None:
+            dialog.deleteLater()
+        if not self.locked:
+            self.sync.start()
+
+    @Slot()
+    def _on_export_triggered(self) -> None:
+        t = self.ctx.texts.t
+        if self.locked:
+            return
+        folder = self.ctx.prompter.choose_directory(self, t("gui_export_title"))
+        if folder is None:
+            return
+        progress = QProgressDialog(t("gui_export_progress"), "", 0, 0, self)
+        progress.setCancelButton(None)  # a bundle is written whole
+        progress.setWindowTitle(t("gui_export_title"))
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(400)
+        self._progress = progress
+        self.export_action.setEnabled(False)
+        ops.export_bundles(
+            self.ctx,
+            folder,
+            progress=self._on_export_progress,
+            done=lambda result: self._on_exported(folder, result),
+            failed=self._on_export_failed,
+        )
+
+    def _on_export_progress(self, done: int, total: int) -> None:
+        if self._progress is not None:
+            self._progress.setRange(0, total)
+            self._progress.setValue(done)
+
+    def _end_progress(self) -> None:
+        if self._progress is not None:
+            self._progress.reset()
+            self._progress.deleteLater()
+            self._progress = None
+        self._update_actions()
+
+    def _on_exported(self, folder: Path, result: ExportResult) -> None:
+        self._end_progress()
+        t = self.ctx.texts.t
+        if result.bundles:
+            lines = [
+                t(
+                    "gui_export_done",
+                    count=len(result.bundles),
+                    changes=result.changes,
+                    folder=str(folder),
+                )
+            ]
+        else:
+            lines = [t("export_nothing")]
+        if result.answer is not None:
+            lines.append(t("export_answer_written", file=result.answer.name))
+        self.ctx.prompter.inform(self, t("gui_export_title"), "\n\n".join(lines))
+        self.sync.refresh()
+
+    def _on_export_failed(self, exc: UserError) -> None:
+        self._end_progress()
+        t = self.ctx.texts.t
+        self.ctx.prompter.warn(self, t("gui_export_title"), self.ctx.texts.error(exc))
+
+    @Slot()
+    def _on_apply_triggered(self) -> None:
+        t = self.ctx.texts.t
+        if self.locked:
+            return
+        paths = self.ctx.prompter.choose_files(self, t("gui_apply_title"), t("gui_apply_filter"))
+        if not paths:
+            return
+        self.apply_action.setEnabled(False)
+        ops.apply_files(self.ctx, paths, done=self._on_applied, failed=self._on_apply_failed)
+
+    def _on_applied(self, outcomes: list[FileOutcome]) -> None:
+        self._update_actions()
+        t = self.ctx.texts.t
+        lines = []
+        for o in outcomes:
+            if o.status == "rejected":
+                line = t("apply_rejected", reason=self.ctx.texts.reason(o.reason))
+            elif o.kind == "receipt":
+                if o.status == "applied":
+                    line = t("apply_receipt_applied", count=o.acknowledged)
+                else:
+                    line = t("apply_receipt_already_applied")
+            elif o.status == "applied":
+                line = t("apply_return_applied", count=o.new_changes)
+            else:
+                line = t("apply_return_already_applied")
+            lines.append(f"{o.path.name}: {line}")
+        text = "\n".join(lines)
+        if any(o.status == "rejected" for o in outcomes):
+            self.ctx.prompter.warn(self, t("gui_apply_title"), text)
+        else:
+            self.ctx.prompter.inform(self, t("gui_apply_title"), text)
+        if any(o.new_changes for o in outcomes):
+            self.ctx.records_changed.emit()
+        self.sync.refresh()
+
+    def _on_apply_failed(self, exc: UserError) -> None:
+        self._update_actions()
+        t = self.ctx.texts.t
+        self.ctx.prompter.warn(self, t("gui_apply_title"), self.ctx.texts.error(exc))
+
+    # ------------------------------------------------------------------ texts, quit
+
+    @Slot()
+    def _retranslate(self) -> None:
+        t = self.ctx.texts.t
+        for row, code in enumerate(NAVIGATION):
+            item = self.navigation.item(row)
+            if item is not None:
+                item.setText(t(code))
+        self.file_menu.setTitle(t("gui_menu_file"))
+        self.sync_menu.setTitle(t("gui_menu_sync"))
+        self.toolbar.setWindowTitle(t("gui_toolbar"))
+        self.sync_now_action.setText(t("gui_sync_now"))
+        self.export_action.setText(t("gui_export_action"))
+        self.apply_action.setText(t("gui_apply_action"))
+        self.enroll_action.setText(t("gui_enroll_action"))
+        self.lock_action.setText(t("gui_lock"))
+        self.quit_action.setText(t("gui_quit"))
+        self._update_title()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Quit: stop syncing, lock, finish queued work (a bundle being written, a save)."""
+        if not self._closed:
+            self._closed = True
+            store = self.ctx.take_store()
+            scheduler = self.sync.stop()
+            self.idle_watcher.stop()
+            self.lock_screen.recovery.reset()  # a profile opened by the code is locked too
+            if store is not None:
+                ops.close_store(self.ctx, store, scheduler)
+            self.ctx.runner.shutdown()
+        super().closeEvent(event)
