@@ -419,15 +419,15 @@ def check_path(path: object) -> str:
 def _edits_from_json(raw_edits: list[object]) -> tuple[tuple[FieldEdit, ...], bool, bool]:
     """Parse the ``edits`` array.
 
-    Returns:
-        The edits; whether ``raw_edits`` is exactly their to_json form (edits by path, pred
-        sorted) with no float; and whether the edits are ready for a change as they are
-        (sorted by unique paths, no pred to check against the change's id).
-
     The common shape — objects of exactly path, value and pred, well-formed paths, plain
     values, no pred — is checked for the whole array at once with C-level operations (a
     district parses ~800,000 edits for 10,000 cases). Anything else goes edit by edit through
     :func:`_edit_from_json`, which names the edit and the rule it breaks.
+
+    Returns:
+        The edits; whether ``raw_edits`` is exactly their to_json form (edits by path, pred
+        sorted) with no float; and whether the edits are ready for a change as they are
+        (sorted by unique paths, no pred to check against the change's id).
     """
     if not raw_edits or set(map(type, raw_edits)) != _ONLY_DICT:
         return _edits_one_by_one(raw_edits)

@@ -318,3 +318,19 @@ def test_an_announced_bundle_id_is_checked_before_anything_is_stored(
     assert ok.status == "imported"
     again = district.import_bundle(bundle, via="http", expected_bundle_id="something-else-1")
     assert (again.status, again.reason) == ("rejected", "idempotency_key_mismatch")
+
+
+def test_a_change_holding_a_lone_surrogate_is_refused_not_a_crash(
+    district: District, device: SyntheticDevice
+) -> None:
+    # "\ud800" without its pair is valid JSON but not text: it cannot be stored as UTF-8.
+    good, bad = device.new_cases(2)
+    edits = tuple(
+        FieldEdit(e.path, "a\ud800" if e.path == "narrative" else e.value, e.pred)
+        for e in bad.edits
+    )
+    bad = Change(bad.id, bad.record_id, bad.kind, bad.hlc, bad.author, edits)
+    result = district.import_bundle(device.seal([good, bad]), via="usb")
+    assert result.status == "imported" and result.counts.changes == 1
+    assert result.rejected_changes == ((str(bad.id), "malformed_record"),)
+    assert _count(district, RecordRow) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import TYPE_CHECKING
 
@@ -95,6 +96,12 @@ def test_random_change_lists_round_trip(
     opened = open_bundle(data, recipient=keys.district_enc, trusted_signers=keys.trusted)
     assert opened.payload == payload
     assert [c.to_json() for c in opened.changes] == [c.to_json() for c in changes]
+    # The bytes an opened change carries (what the district digests and stores) are exactly
+    # what the standard library writes, floats and long integers included.
+    assert [c.to_json_bytes() for c in opened.changes] == [
+        json.dumps(c.to_json(), sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+        for c in changes
+    ]
 
 
 @pytest.fixture(scope="module")

@@ -342,3 +342,73 @@ def test_from_json_rejects(name: str, mutate: Mutation, message: str) -> None:
 def test_from_json_rejects_non_objects(data: object) -> None:
     with pytest.raises(ChangeFormatError, match="change: expected an object"):
         Change.from_json(data)
+
+
+# --- bytes for stores, fast paths -----------------------------------------------------------
+
+
+def _stdlib_bytes(change: Change) -> bytes:
+    text = json.dumps(change.to_json(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return text.encode()
+
+
+@given(changes())
+def test_to_json_bytes_is_the_key_sorted_utf8_wire_form(change: Change) -> None:
+    assert change.to_json_bytes() == _stdlib_bytes(change)
+    parsed = Change.from_json(json.loads(_stdlib_bytes(change)))
+    assert parsed == change and parsed.to_json_bytes() == _stdlib_bytes(change)
+
+
+def test_given_bytes_are_kept_only_for_the_exact_float_free_wire_form() -> None:
+    marker = b"given"
+    exact = sample_json()
+    exact["edits"][0]["pred"] = ["dev-a:4", "dev-b:2"]  # sorted as to_json writes them
+    assert Change.from_json(exact, encoded=marker).to_json_bytes() == marker
+    shuffled = sample_json()  # pred in another order: to_json would write other bytes
+    change = Change.from_json(shuffled, encoded=marker)
+    assert change.to_json_bytes() == _stdlib_bytes(change)
+    reordered = sample_json()
+    reordered["edits"].reverse()
+    change = Change.from_json(reordered, encoded=marker)
+    assert change.to_json_bytes() == _stdlib_bytes(change)
+    with_float = copy.deepcopy(exact)
+    with_float["edits"][1]["value"] = [{"weight": 1e-07}]
+    change = Change.from_json(with_float, encoded=marker)
+    assert change.to_json_bytes() == _stdlib_bytes(change)
+    assert b"1e-07" in change.to_json_bytes()
+
+
+def test_given_bytes_never_change_equality_or_the_repr() -> None:
+    plain = Change.from_json(sample_json())
+    with_bytes = Change.from_json(sample_json(), encoded=b"x")
+    assert plain == with_bytes and repr(plain) == repr(with_bytes)
+
+
+def test_a_lone_surrogate_cannot_become_utf8_bytes() -> None:
+    change = make_change(FieldEdit("name", "a\ud800", frozenset()))
+    with pytest.raises(UnicodeEncodeError):
+        change.to_json_bytes()
+
+
+def test_find_edit_finds_a_path_or_none() -> None:
+    change = Change.from_json(sample_json())
+    edit = change.find_edit("victims/v1/name")
+    assert edit is not None and edit.value == "Siti"
+    assert change.find_edit("victims") is None and change.find_edit("zzz") is None
+
+
+@pytest.mark.parametrize(
+    "path", ["a//b", "/a", "a/", "a/../b", "a\nb", "a\x7fb", "a\x00", "", "x" * 513, "é/\x1f"]
+)
+def test_the_whole_array_path_check_refuses_what_check_path_refuses(path: str) -> None:
+    data = sample_json()
+    data["edits"].append({"path": path, "value": 1, "pred": []})
+    with pytest.raises(ChangeFormatError, match=r"edits\[3\]: path"):
+        Change.from_json(data)
+
+
+@pytest.mark.parametrize("path", ["a.b/c", "é/ü/ñ", "x" * 512, "a b/c-d"])
+def test_the_whole_array_path_check_accepts_what_check_path_accepts(path: str) -> None:
+    data = sample_json()
+    data["edits"].append({"path": path, "value": 1, "pred": []})
+    assert Change.from_json(data).find_edit(path) is not None
