@@ -1053,8 +1053,10 @@ class Store:
         )
 
     def _open_change(self, record_id: str, change_id: ChangeId, blob: bytes) -> Change:
-        data = json.loads(self._changes.open(blob, ad=_change_ad(record_id, change_id)))
-        change = Change.from_json(data)
+        plain = self._changes.open(blob, ad=_change_ad(record_id, change_id))
+        # The stored bytes are the change's own encoding (``_dumps(change.to_json())`` is
+        # byte for byte ``Change.to_json_bytes()``): kept, a bundle need not encode it again.
+        change = Change.from_json(json.loads(plain), encoded=plain)
         if change.id != change_id or change.record_id != record_id:
             raise StorageError("a change row does not match its content")
         return change

@@ -17,7 +17,13 @@ from typing import Any
 
 import orjson
 
-__all__ = ["JsonFormatError", "canonical_json", "strict_json", "strict_json_items"]
+__all__ = [
+    "JsonFormatError",
+    "ascii_json",
+    "canonical_json",
+    "strict_json",
+    "strict_json_items",
+]
 
 _SORTED = orjson.OPT_SORT_KEYS
 _ASCII_ESCAPES = "simpul-json-ascii"
@@ -72,6 +78,12 @@ def _escape_non_ascii(exc: UnicodeError) -> tuple[str, int]:
 
 
 codecs.register_error(_ASCII_ESCAPES, _escape_non_ascii)
+
+
+def ascii_json(utf8: bytes) -> bytes:
+    """``canonical_json`` of a value, from its compact key-sorted UTF-8 encoding (orjson's, or
+    ``json.dumps(..., ensure_ascii=False)``'s): the same bytes, escaped to ASCII."""
+    return _ascii(utf8)
 
 
 def _ascii(utf8: bytes) -> bytes:

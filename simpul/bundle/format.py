@@ -44,6 +44,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from simpul.bundle._fields import check_bundle_id, check_count, check_device, exact_object
 from simpul.bundle._json import (
     JsonFormatError,
+    ascii_json,
     canonical_json,
     strict_json,
     strict_json_items,
@@ -271,7 +272,19 @@ def encode_changes(changes: Sequence[Change]) -> bytes:
     Returns:
         UTF-8 bytes, ``[`` + items joined by ``,`` + ``]``.
     """
-    return b"[" + b",".join(canonical_json(change.to_json()) for change in changes) + b"]"
+    return b"[" + b",".join(map(encode_change, changes)) + b"]"
+
+
+def encode_change(change: Change) -> bytes:
+    """One item of the body: ``canonical_json(change.to_json())``, made from the change's
+    :meth:`~simpul.changes.Change.to_json_bytes` (often already at hand: a change read from a
+    store or a bundle keeps its bytes) by escaping it to ASCII, instead of encoding again.
+    """
+    try:
+        utf8 = change.to_json_bytes()
+    except UnicodeEncodeError:  # a lone surrogate: only the escaping encoder can write it
+        return canonical_json(change.to_json())
+    return ascii_json(utf8)
 
 
 def sealed_size_overhead(

@@ -18,6 +18,7 @@ from simpul.bundle.format import (
     _ZLIB_LEVEL,
     DEFAULT_CHUNK_SIZE,
     DEFAULT_LIMITS,
+    encode_change,
     sealed_size_overhead,
 )
 from simpul.changes import Change
@@ -119,7 +120,7 @@ class _Splitter:
         self._since = 0  # raw bytes fed since self._measured was taken
 
     def add(self, change: Change) -> None:
-        item = canonical_json(change.to_json())
+        item = encode_change(change)
         piece = item if not self._current else b"," + item
         if self._current and self._raw + len(piece) > self._max_raw:
             self._close_part()

@@ -171,3 +171,44 @@ def test_inserted_or_deleted_bytes_are_refused(
 def test_garbage_is_refused_with_a_code(keys: Keys, garbage: bytes, prefix: bytes) -> None:
     with pytest.raises(BundleRejectedError):
         open_bundle(prefix + garbage, recipient=keys.district_enc, trusted_signers=keys.trusted)
+
+
+def test_a_change_is_encoded_in_the_body_exactly_as_canonical_json_of_its_wire_form() -> None:
+    """The fast body encoding (a change's own bytes, escaped to ASCII) equals the reference
+    encoding for every kind of value: non-ASCII, DEL, floats, nested values, lone surrogates."""
+    from simpul.bundle._json import canonical_json
+    from simpul.bundle.format import encode_change
+    from simpul.changes import Change, ChangeId, FieldEdit, Hlc
+
+    values: list[object] = [
+        "Siti Aminah",
+        "Dusun Kedungringin — RT 009",
+        "é\x7f\u2028\U0001f600",
+        "\ud800",
+        1.5,
+        -0.0,
+        1e-07,
+        2**53 + 1,
+        [1, "a", None, True],
+        {"b": 1, "a": [{"z": "ż"}]},
+        None,
+    ]
+    for index, value in enumerate(values):
+        change = Change(
+            ChangeId("d1", index + 1),
+            "5f0c1a7e-0000-4000-8000-000000000001",
+            "case",
+            Hlc(1_700_000_000_000, index),
+            "kader ñ",
+            (FieldEdit("narrative", value, frozenset()),),
+        )
+        reference = canonical_json(change.to_json())
+        assert encode_change(change) == reference
+        parsed = Change.from_json(change.to_json(), encoded=None)
+        assert encode_change(parsed) == reference
+        try:
+            stored = change.to_json_bytes()
+        except UnicodeEncodeError:
+            continue
+        cached = Change.from_json(change.to_json(), encoded=stored)
+        assert encode_change(cached) == reference
