@@ -597,6 +597,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "file_bad_header": ("its header is damaged", "kepala berkas rusak"),
     "unreadable": ("the file cannot be read", "berkas tidak dapat dibaca"),
     # --- GUI (desktop/ui): screens of the desktop app. Codes start with gui_; gui_err_<code>
+    "gui_new_case": ("New case", "Kasus baru"),
     # words an error for the screens where the shared text names a CLI command.
     "help_gui": ("open the desktop app (the default without a command)", "buka aplikasi desktop (bawaan tanpa perintah)"),
     "gui_no_display": (

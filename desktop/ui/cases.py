@@ -187,6 +187,8 @@ class CasesPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(CaseTableModel.STATUS, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setDefaultSectionSize(26)
+        # double-click or Enter on a row opens the case (summary and history)
+        self.table.activated.connect(self._open_row)
         self._title = heading(1)
         self.count = QLabel()
         set_tone(self.count, "hint")
@@ -208,6 +210,14 @@ class CasesPage(QWidget):
         """Show the cases of the working set."""
         self.model.set_rows([CaseRow.from_view(v) for v in ops.case_views(self._ctx)])
         self._update_count()
+
+    @Slot(QModelIndex)
+    def _open_row(self, index: QModelIndex) -> None:
+        from desktop.ui.casedetail import open_case_view
+
+        source = self.proxy.mapToSource(index)
+        if source.isValid() and self._ctx.store is not None:
+            open_case_view(self._ctx, self.model.row_at(source.row()).record_id, self.window())
 
     @Slot()
     def clear(self) -> None:

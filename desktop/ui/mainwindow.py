@@ -110,6 +110,9 @@ class MainWindow(QMainWindow):
             self.addAction(act)  # shortcuts work even with the menu bar hidden
             return act
 
+        self.new_case_action = action(
+            "new_case", self._on_new_case_triggered, QKeySequence(QKeySequence.StandardKey.New)
+        )
         self.sync_now_action = action("sync_now", self._on_sync_now_triggered)
         self.export_action = action("export_bundles", self._on_export_triggered)
         self.apply_action = action("apply_files", self._on_apply_triggered)
@@ -119,6 +122,8 @@ class MainWindow(QMainWindow):
         self.quit_action = action("quit", self.close, QKeySequence(QKeySequence.StandardKey.Quit))
 
         self.file_menu = QMenu(self)
+        self.file_menu.addAction(self.new_case_action)
+        self.file_menu.addSeparator()
         self.file_menu.addAction(self.export_action)
         self.file_menu.addAction(self.apply_action)
         self.file_menu.addSeparator()
@@ -135,6 +140,8 @@ class MainWindow(QMainWindow):
         self.toolbar.setMovable(False)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.toolbar.setIconSize(QSize(16, 16))
+        self.toolbar.addAction(self.new_case_action)
+        self.toolbar.addSeparator()
         self.toolbar.addAction(self.sync_now_action)
         self.toolbar.addAction(self.export_action)
         self.toolbar.addAction(self.apply_action)
@@ -191,7 +198,7 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         unlocked = not self.locked
         phase = self.sync.view.phase
-        for act in (self.export_action, self.apply_action, self.lock_action):
+        for act in (self.new_case_action, self.export_action, self.apply_action, self.lock_action):
             act.setEnabled(unlocked)
         self.sync_now_action.setEnabled(unlocked and self.sync.can_sync_now and phase != "syncing")
         self.enroll_action.setEnabled(unlocked and phase == "not_enrolled")
@@ -326,6 +333,13 @@ class MainWindow(QMainWindow):
         t = self.ctx.texts.t
         self.ctx.prompter.warn(self, t("gui_apply_title"), self.ctx.texts.error(exc))
 
+    @Slot()
+    def _on_new_case_triggered(self) -> None:
+        from desktop.ui.caseform import open_new_case
+
+        if self.ctx.store is not None:
+            open_new_case(self.ctx, self)
+
     # ------------------------------------------------------------------ texts, quit
 
     @Slot()
@@ -338,6 +352,7 @@ class MainWindow(QMainWindow):
         self.file_menu.setTitle(t("gui_menu_file"))
         self.sync_menu.setTitle(t("gui_menu_sync"))
         self.toolbar.setWindowTitle(t("gui_toolbar"))
+        self.new_case_action.setText(t("gui_new_case"))
         self.sync_now_action.setText(t("gui_sync_now"))
         self.export_action.setText(t("gui_export_action"))
         self.apply_action.setText(t("gui_apply_action"))

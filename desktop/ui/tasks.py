@@ -12,6 +12,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal, Slot
 
 from simpul.errors import UserError
@@ -101,7 +102,7 @@ class TaskRunner(QObject):
 
     def _finish(self, done: Callable[[Any], None] | None, result: object) -> None:
         try:
-            if done is not None and not self._closed:
+            if done is not None and not self._closed and _alive(done):
                 done(result)
         finally:
             self._settle()
@@ -109,7 +110,7 @@ class TaskRunner(QObject):
     def _finish_error(self, exc: BaseException, failed: Callable[[UserError], None] | None) -> None:
         try:
             if isinstance(exc, UserError) and failed is not None:
-                if not self._closed:
+                if not self._closed and _alive(failed):
                     failed(exc)
                 return
             raise exc  # a bug (or an expected error nobody handles): the crash dialog
@@ -122,3 +123,10 @@ class TaskRunner(QObject):
             now_idle = self._pending == 0
         if now_idle:
             self.idle.emit()
+
+
+def _alive(callback: Callable[..., object]) -> bool:
+    """False for a method of a widget Qt has deleted meanwhile (its window was closed while the
+    work ran): the result has nowhere to go."""
+    owner = getattr(callback, "__self__", None)
+    return not isinstance(owner, QObject) or shiboken6.isValid(owner)
