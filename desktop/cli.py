@@ -13,17 +13,17 @@ import json
 import os
 import sys
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from desktop.i18n import LANGUAGES, argparse_text, current_language, translate
+from desktop.i18n import LANGUAGES, current_language, translate
 from desktop.problem_messages import problem_text
 from desktop.storage.errors import DiskFullError, StorageError, WriteFailedError
 from desktop.storage.profile import resolve_profile_dir
 from desktop.storage.sealing import CorruptDataError
 from desktop.storage.store import RecordView, Store, UnknownRecordError, ValidationFailedError
+from simpul.cli_language import argparse_language, lang_option
 from simpul.errors import UserError
 
 EXIT_OK = 0
@@ -732,7 +732,7 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     """The parser of ``simpul``; help texts in ``lang`` (``--lang``, ``SIMPUL_LANG``, else id).
 
     argparse's own words ("usage:", "options", its errors) follow ``lang`` only inside
-    ``_argparse_language``, which ``main`` wraps around building and parsing.
+    ``argparse_language``, which ``main`` wraps around building and parsing.
     """
     lang = current_language(lang)
 
@@ -847,51 +847,6 @@ def cmd_gui(ctx: _Context) -> int:
     return _run_gui(ctx.args.profile, ctx.args.lang)
 
 
-def _lang_option(argv: Sequence[str]) -> str | None:
-    """The value of ``--lang X`` / ``--lang=X`` (or an abbreviation argparse accepts), if any.
-
-    The help texts are built before argparse reads ``--lang``, so it is looked up first.
-    """
-    for i, arg in enumerate(argv):
-        if arg == "--":
-            break
-        name, eq, value = arg.partition("=")
-        if len(name) >= 3 and "--lang".startswith(name):
-            if eq:
-                return value
-            return argv[i + 1] if i + 1 < len(argv) else None
-    return None
-
-
-@contextmanager
-def _argparse_language(lang: str) -> Iterator[None]:
-    """argparse's own words in ``lang`` while the block runs.
-
-    argparse looks up "usage:", "options", "show this help message and exit" and its error
-    messages through its module-level gettext functions ``_`` and ``ngettext`` at the moment
-    it uses them; they are swapped for the catalogue's and put back afterwards.
-    """
-    if lang == "en":
-        yield
-        return
-    saved = {name: vars(argparse)[name] for name in ("_", "ngettext") if name in vars(argparse)}
-
-    def gettext(message: str) -> str:
-        return argparse_text(message, lang) if isinstance(message, str) else message
-
-    def ngettext(singular: str, plural: str, n: int) -> str:
-        return argparse_text(singular if n == 1 else plural, lang)
-
-    replacements: dict[str, Callable[..., str]] = {"_": gettext, "ngettext": ngettext}
-    try:
-        for name in saved:
-            setattr(argparse, name, replacements[name])
-        yield
-    finally:
-        for name, original in saved.items():
-            setattr(argparse, name, original)
-
-
 def _fail(
     ctx_lang: str, code: str, params: dict[str, object], fallback: str, exit_code: int
 ) -> NoReturn:
@@ -929,8 +884,8 @@ def _user_error_message(exc: UserError, profile: Path) -> tuple[str, dict[str, o
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``simpul`` command."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    lang = current_language(_lang_option(argv))
-    with _argparse_language(lang):
+    lang = current_language(lang_option(argv))
+    with argparse_language(lang):
         parser = build_parser(lang)
         args = parser.parse_args(argv)  # a usage error: usage and one line, exit 2
         if not getattr(args, "func", None):

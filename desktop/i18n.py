@@ -1088,28 +1088,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- end of GUI: case form
 }
 
-ARGPARSE_ID: dict[str, str] = {
-    "usage: ": "penggunaan: ",
-    "positional arguments": "argumen posisi",
-    "options": "opsi",
-    "optional arguments": "opsi",
-    "show this help message and exit": "tampilkan bantuan ini lalu keluar",
-    "%(prog)s: error: %(message)s\n": "%(prog)s: kesalahan: %(message)s\n",
-    "argument %(argument_name)s: %(message)s": "argumen %(argument_name)s: %(message)s",
-    "the following arguments are required: %s": "argumen berikut wajib diisi: %s",
-    "one of the arguments %s is required": "salah satu argumen %s wajib diisi",
-    "invalid choice: %(value)r (choose from %(choices)s)": "pilihan tidak sah: %(value)r (pilih dari %(choices)s)",
-    "invalid %(type)s value: %(value)r": "nilai tidak sah: %(value)r",
-    "unrecognized arguments: %s": "argumen tidak dikenal: %s",
-    "expected one argument": "perlu satu nilai",
-    "expected at most one argument": "perlu paling banyak satu nilai",
-    "expected at least one argument": "perlu paling sedikit satu nilai",
-    "expected %s argument": "perlu %s nilai",
-    "expected %s arguments": "perlu %s nilai",
-    "ambiguous option: %(option)s could match %(matches)s": "opsi ambigu: %(option)s bisa berarti %(matches)s",
-    "not allowed with argument %s": "tidak boleh bersama argumen %s",
-    "ignored explicit argument %r": "argumen eksplisit %r diabaikan",
-}
 """argparse's own words (its gettext message ids) in Indonesian; English is argparse's own.
 
 A message id a newer Python changes falls back to English rather than failing.
@@ -1122,9 +1100,6 @@ def current_language(option: str | None = None) -> str:
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def argparse_text(message: str, lang: str) -> str:
-    """argparse's message ``message`` (a gettext id of argparse) in ``lang``."""
-    return ARGPARSE_ID.get(message, message) if lang == "id" else message
 
 
 def translate(

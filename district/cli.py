@@ -17,8 +17,7 @@ import json
 import os
 import secrets
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
@@ -29,9 +28,10 @@ import sqlalchemy as sa
 from district._files import write_atomic
 from district.actors import cli_actor
 from district.config import DistrictConfig
-from district.messages import LANGUAGES, argparse_text, current_language, translate
+from district.messages import LANGUAGES, current_language, translate
 from district.service import MAX_IMPORT_BYTES, District
 from district.views import ROLES, ImportResult, StaffView
+from simpul.cli_language import argparse_language, lang_option
 from simpul.errors import UserError
 
 __all__ = ["main"]
@@ -441,7 +441,8 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     """The parser of ``simpul-district``, its help in ``lang`` (else ``SIMPUL_LANG``, else id).
 
     argparse's own words ("usage:", "options", its errors) follow ``lang`` only inside
-    :func:`_argparse_language`, which :func:`main` wraps around building and parsing.
+    :func:`simpul.cli_language.argparse_language`, which :func:`main` wraps around building
+    and parsing.
     """
     lang = current_language(lang)
 
@@ -524,52 +525,6 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-def _lang_option(argv: Sequence[str]) -> str | None:
-    """The value of ``--lang X`` / ``--lang=X`` (or an abbreviation argparse accepts), if any.
-
-    The help texts are built before argparse reads ``--lang``, so it is looked up first.
-    """
-    for i, arg in enumerate(argv):
-        if arg == "--":
-            break
-        name, eq, value = arg.partition("=")
-        if len(name) >= 3 and "--lang".startswith(name):
-            if eq:
-                return value
-            return argv[i + 1] if i + 1 < len(argv) else None
-    return None
-
-
-@contextmanager
-def _argparse_language(lang: str) -> Iterator[None]:
-    """argparse's own words in ``lang`` while the block runs.
-
-    argparse looks up "usage:", "options", "show this help message and exit" and its error
-    messages through its module-level gettext functions ``_`` and ``ngettext`` at the moment
-    it uses them; they are swapped for the catalogue's and put back afterwards (the same
-    approach as the village app's ``simpul`` command).
-    """
-    if lang == "en":
-        yield
-        return
-    saved = {name: vars(argparse)[name] for name in ("_", "ngettext") if name in vars(argparse)}
-
-    def gettext(message: str) -> str:
-        return argparse_text(message, lang) if isinstance(message, str) else message
-
-    def ngettext(singular: str, plural: str, n: int) -> str:
-        return argparse_text(singular if n == 1 else plural, lang)
-
-    replacements: dict[str, Callable[..., str]] = {"_": gettext, "ngettext": ngettext}
-    try:
-        for name in saved:
-            setattr(argparse, name, replacements[name])
-        yield
-    finally:
-        for name, original in saved.items():
-            setattr(argparse, name, original)
-
-
 def _fail(
     lang: str, code: str, params: dict[str, object], fallback: str, exit_code: int
 ) -> NoReturn:
@@ -592,8 +547,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         0 on success, 1 on an expected failure or a rejected bundle, 2 on a usage error.
     """
     argv = sys.argv[1:] if argv is None else list(argv)
-    lang = current_language(_lang_option(argv))
-    with _argparse_language(lang):
+    lang = current_language(lang_option(argv))
+    with argparse_language(lang):
         parser = build_parser(lang)
         args = parser.parse_args(argv)  # a usage error: usage and one line, exit 2
         if not getattr(args, "func", None):

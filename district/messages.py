@@ -14,11 +14,9 @@ import string
 from collections.abc import Mapping
 
 __all__ = [
-    "ARGPARSE_ID",
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
     "MESSAGES",
-    "argparse_text",
     "current_language",
     "translate",
 ]
@@ -458,7 +456,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "A worker process could not open the district; see the log above.",
         "Proses pekerja tidak dapat membuka kabupaten; lihat log di atas.",
     ),
-    # --- command-line help (argparse's own words are in ARGPARSE_ID below)
+    # --- command-line help (argparse's own words: simpul.cli_language)
     "help_description": (
         "Simpul district server administration.",
         "Administrasi server kabupaten Simpul.",
@@ -622,38 +620,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
 }
 
-ARGPARSE_ID: dict[str, str] = {
-    "usage: ": "penggunaan: ",
-    "positional arguments": "argumen posisi",
-    "options": "opsi",
-    "optional arguments": "opsi",
-    "subcommands": "subperintah",
-    "show this help message and exit": "tampilkan bantuan ini lalu keluar",
-    "%(prog)s: error: %(message)s\n": "%(prog)s: kesalahan: %(message)s\n",
-    "argument %(argument_name)s: %(message)s": "argumen %(argument_name)s: %(message)s",
-    "the following arguments are required: %s": "argumen berikut wajib diisi: %s",
-    "one of the arguments %s is required": "salah satu argumen %s wajib diisi",
-    "invalid choice: %(value)r (choose from %(choices)s)": (
-        "pilihan tidak sah: %(value)r (pilih dari %(choices)s)"
-    ),
-    "unknown parser %(parser_name)r (choices: %(choices)s)": (
-        "perintah tidak dikenal: %(parser_name)r (pilihan: %(choices)s)"
-    ),
-    "invalid %(type)s value: %(value)r": "nilai tidak sah: %(value)r",
-    "unrecognized arguments: %s": "argumen tidak dikenal: %s",
-    "unexpected option string: %s": "opsi tidak terduga: %s",
-    "expected one argument": "perlu satu nilai",
-    "expected at most one argument": "perlu paling banyak satu nilai",
-    "expected at least one argument": "perlu paling sedikit satu nilai",
-    "expected %s argument": "perlu %s nilai",
-    "expected %s arguments": "perlu %s nilai",
-    "ambiguous option: %(option)s could match %(matches)s": (
-        "opsi ambigu: %(option)s bisa berarti %(matches)s"
-    ),
-    "not allowed with argument %s": "tidak boleh bersama argumen %s",
-    "ignored explicit argument %r": "argumen eksplisit %r diabaikan",
-    "can't open '%(filename)s': %(error)s": "tidak dapat membuka '%(filename)s': %(error)s",
-}
 """argparse's own words (its gettext message ids) in Indonesian; English is argparse's own.
 
 The same table as the village app's (``desktop/i18n.py``), which ``district`` may not import.
@@ -667,9 +633,6 @@ def current_language(option: str | None = None) -> str:
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def argparse_text(message: str, lang: str) -> str:
-    """argparse's message ``message`` (one of its gettext ids) in ``lang``."""
-    return ARGPARSE_ID.get(message, message) if lang == "id" else message
 
 
 class _Params(dict[str, object]):

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from desktop import cli
-from desktop.i18n import ARGPARSE_ID, MESSAGES, translate
+from desktop.i18n import MESSAGES, translate
+from simpul.cli_language import ARGPARSE_ID, lang_option
 from simpul.records.taxonomy import load_taxonomy
 
 SIMPUL = str(Path(sys.executable).parent / "simpul")
@@ -88,12 +89,12 @@ def test_help_follows_lang_and_simpul_lang(tmp_path: Path) -> None:
 
 
 def test_lang_is_found_before_the_parser_is_built() -> None:
-    assert cli._lang_option(["--lang", "en", "status"]) == "en"
-    assert cli._lang_option(["status", "--lang=en"]) == "en"
-    assert cli._lang_option(["--lan", "en"]) == "en"
-    assert cli._lang_option(["--lang"]) is None
-    assert cli._lang_option(["record", "add", "--", "--lang", "en"]) is None
-    assert cli._lang_option(["record", "list"]) is None
+    assert lang_option(["--lang", "en", "status"]) == "en"
+    assert lang_option(["status", "--lang=en"]) == "en"
+    assert lang_option(["--lan", "en"]) == "en"
+    assert lang_option(["--lang"]) is None
+    assert lang_option(["record", "add", "--", "--lang", "en"]) is None
+    assert lang_option(["record", "list"]) is None
 
 
 def test_every_help_text_has_both_languages() -> None:
