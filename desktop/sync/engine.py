@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from desktop.storage.store import Store
 from desktop.sync.client import SyncClient
@@ -45,6 +45,7 @@ BATCH_CHANGES = 500
 
 BATCH_BYTES = 1024 * 1024
 MAX_PULLS = 10_000
+T = TypeVar("T")
 _KEY_ERRORS = frozenset({"bad_signature", "unknown_sender", "not_for_us"})
 
 
@@ -215,12 +216,7 @@ class SyncEngine:
         receipt = future.result()
         if receipt is None:
             return 0
-        try:
-            outcome = apply_receipt(self.store, receipt)
-        except FileRejectedError as exc:
-            if exc.reason in _KEY_ERRORS:
-                raise ServerKeysChangedError() from None
-            raise
+        outcome = _from_the_server(apply_receipt, self.store, receipt)
         report.pushed_bundles += 1
         report.pushed_changes += bundle.changes
         report.rejected.extend(outcome.rejected)
@@ -243,12 +239,7 @@ class SyncEngine:
                 return
             data, next_cursor = answer
             if data is not None:
-                try:
-                    outcome = apply_return(self.store, data)
-                except FileRejectedError as exc:
-                    if exc.reason in _KEY_ERRORS:
-                        raise ServerKeysChangedError() from None
-                    raise
+                outcome = _from_the_server(apply_return, self.store, data)
                 report.received_changes += outcome.changes
                 report.new_changes += outcome.new_changes
             # Stored only now: the bundle's changes are committed.
@@ -296,3 +287,14 @@ class SyncEngine:
             raw.update(values)
 
         self.state.update(put)
+
+
+def _from_the_server(apply: Callable[[Store, bytes], T], store: Store, data: bytes) -> T:
+    """Apply a receipt or return bundle the server sent; one that does not verify with the
+    pinned district keys means the server is another district's (or an impostor)."""
+    try:
+        return apply(store, data)
+    except FileRejectedError as exc:
+        if exc.reason in _KEY_ERRORS:
+            raise ServerKeysChangedError() from None
+        raise
