@@ -126,6 +126,13 @@ def case_views(ctx: AppContext) -> list[RecordView]:
     return [] if store is None else store.records("case")
 
 
+def search_case_ids(ctx: AppContext, text: str) -> set[str]:
+    """Ids of the cases whose code, names, NIK or narrative contain ``text`` (the in-memory
+    working set; nothing is decrypted). Empty while locked."""
+    store = ctx.store
+    return set() if store is None else {v.record_id for v in store.search(text, kind="case")}
+
+
 def load_sync_status(ctx: AppContext, *, done: Callable[[SyncStatus], None]) -> None:
     """Read the sync situation (pending changes, enrollment, last sync) on the worker."""
     store = ctx.store

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPersistentModelIndex, Qt
 from pytestqt.modeltest import ModelTester
 
 from desktop.storage.store import Store
@@ -30,6 +30,25 @@ def test_the_model_passes_the_model_tester(qtmodeltester: ModelTester, tmp_path:
     model.set_rows(rows(tmp_path / "profile", 12))
     qtmodeltester.check(model)
     model.set_rows([])
+    qtmodeltester.check(model)
+
+
+def test_the_model_sorts_itself_and_still_passes_the_tester(
+    qtmodeltester: ModelTester, tmp_path: Path
+) -> None:
+    model = CaseTableModel(Texts("id"))
+    model.sort(CaseTableModel.VICTIMS, Qt.SortOrder.DescendingOrder)
+    cases = rows(tmp_path / "profile", 12)
+    model.set_rows(cases)  # new rows arrive in the chosen order
+    victims = [model.index(r, CaseTableModel.VICTIMS).data(SORT_ROLE) for r in range(12)]
+    assert victims == sorted(victims, reverse=True)
+    qtmodeltester.check(model)
+    kept = QPersistentModelIndex(model.index(3, 0))
+    code = kept.data()
+    model.sort(CaseTableModel.CODE, Qt.SortOrder.AscendingOrder)
+    codes = [model.index(r, 0).data() for r in range(12)]
+    assert codes == sorted(c.code for c in cases)
+    assert kept.isValid() and kept.data() == code  # a selection follows its case
     qtmodeltester.check(model)
 
 
