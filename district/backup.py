@@ -24,10 +24,10 @@ import sqlalchemy as sa
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from district._files import write_atomic
 from district.errors import BackupError
 from district.models import Base
 from district.pgtools import conninfo, find_tools, quote_ident, run_tool
+from simpul.files import write_atomic
 
 __all__ = [
     "BACKUP_MAGIC",

@@ -25,7 +25,6 @@ from typing import Any, NoReturn
 
 import sqlalchemy as sa
 
-from district._files import write_atomic
 from district.actors import cli_actor
 from district.config import DistrictConfig
 from district.messages import LANGUAGES, current_language, translate
@@ -33,6 +32,7 @@ from district.service import MAX_IMPORT_BYTES, District
 from district.views import ROLES, ImportResult, StaffView
 from simpul.cli_language import argparse_language, lang_option
 from simpul.errors import UserError
+from simpul.files import write_atomic
 
 __all__ = ["main"]
 

@@ -36,7 +36,6 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from district._files import write_atomic
 from district.errors import (
     AlreadyInitializedError,
     KeysCorruptError,
@@ -53,6 +52,7 @@ from simpul.bundle.keys import (
     PublicSigningKey,
     SigningKeyPair,
 )
+from simpul.files import write_atomic
 
 __all__ = [
     "FLOOR",
