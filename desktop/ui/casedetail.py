@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from desktop.storage.store import HistoryEntry
 from desktop.ui import caseform_ops
-from desktop.ui.caseform import deadline_text, open_edit_case
+from desktop.ui.caseform import deadline_text, open_edit_case, value_at
 from desktop.ui.caseform_ops import CaseSnapshot
 from desktop.ui.caseform_rules import (
     FIELD_CODES,
@@ -200,7 +200,7 @@ class _Rows:
         )
 
     def add_field(self, doc: Mapping[str, Any], path: str, *, prefix: str = "") -> None:
-        value = _get(doc, path)
+        value = value_at(doc, path)
         full = f"{prefix}{path}"
         label = self.texts.t(_label_code(full))
         self.add(label, format_value(self.texts, full, value), paths=[full])
@@ -226,15 +226,6 @@ def _label_code(path: str) -> str:
         key = parts[2]
         return _VIEW_CODES.get(key) or ITEM_CODES[parts[0]].get(key, "gui_cf_f_record")
     return _VIEW_CODES.get(path) or FIELD_CODES.get(path, "gui_cf_f_record")
-
-
-def _get(doc: Mapping[str, Any], path: str) -> Any:
-    node: Any = doc
-    for key in path.split("/"):
-        if not isinstance(node, Mapping):
-            return None
-        node = node.get(key)
-    return node
 
 
 class CaseView(QWidget):
@@ -583,7 +574,7 @@ class CaseView(QWidget):
         rows = self._rows(conflicts)
         for path in _TPPO_ELEMENTS:
             rows.add_field(doc, path)
-        indicators = _get(doc, "tppo/indicators") or {}
+        indicators = value_at(doc, "tppo/indicators") or {}
         t = self._texts.t
         order = load_taxonomy().codes("tppo_indicator")
         for answer in load_taxonomy().codes("tristate"):

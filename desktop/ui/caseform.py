@@ -176,7 +176,8 @@ def _set_path(doc: dict[str, Any], path: str, value: Any) -> None:
         node[parts[-1]] = value
 
 
-def _get_path(doc: Mapping[str, Any], path: str) -> Any:
+def value_at(doc: Mapping[str, Any], path: str) -> Any:
+    """The value at a ``/``-separated field path of a document, or None."""
     node: Any = doc
     for key in path.split("/"):
         if not isinstance(node, Mapping):
@@ -778,7 +779,7 @@ class CaseForm(QWidget):
         try:
             self._doc = copy.deepcopy(dict(doc))
             for path, field in self._fields.items():
-                field.set_value(_get_path(self._doc, path))
+                field.set_value(value_at(self._doc, path))
             for name in LISTS:
                 for card in self.cards[name]:
                     self._card_layouts[name].removeWidget(card)
@@ -810,7 +811,7 @@ class CaseForm(QWidget):
             if not path.startswith("tppo/indicators/"):
                 _set_path(doc, path, field.value())
         known = set(load_taxonomy().codes("tppo_indicator"))
-        loaded = _get_path(self._doc, "tppo/indicators")
+        loaded = value_at(self._doc, "tppo/indicators")
         indicators = {
             k: v
             for k, v in (loaded.items() if isinstance(loaded, Mapping) else ())
