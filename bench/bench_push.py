@@ -36,6 +36,7 @@ from urllib.parse import quote
 
 import requests
 import sqlalchemy as sa
+from _serving import wait_until_serving
 
 from district.config import DistrictConfig
 from district.db import normalize_url
@@ -101,17 +102,7 @@ def _serve(config: DistrictConfig) -> Iterator[str]:
     process = subprocess.Popen(args, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if requests.get(f"{url}/v1/health", timeout=1).ok:
-                    break
-            except requests.ConnectionError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                raise RuntimeError(f"serve did not start:\n{log.read().decode()}")
-            time.sleep(0.05)
+        wait_until_serving(url, process, log)
         yield url
     finally:
         process.send_signal(signal.SIGINT)

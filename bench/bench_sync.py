@@ -63,6 +63,7 @@ from simpul.synthetic import generate_cases
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests" / "support"))
+from _serving import wait_until_serving  # noqa: E402
 from faultproxy import FaultProxy, Stats, kbit_per_s  # noqa: E402
 
 VILLAGE = "33.27.08.2012"
@@ -157,17 +158,7 @@ class District:
             stderr=log,
         )
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if requests.get(f"{url}/v1/health", timeout=1).ok:
-                        break
-                except requests.ConnectionError:
-                    pass
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    raise RuntimeError(f"serve did not start:\n{log.read().decode()}")
-                time.sleep(0.05)
+            wait_until_serving(url, process, log)
             yield url
         finally:
             process.terminate()
