@@ -599,7 +599,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- GUI (desktop/ui): screens of the desktop app. Codes start with gui_; gui_err_<code>
     "gui_new_case": ("New case", "Kasus baru"),
     # words an error for the screens where the shared text names a CLI command.
-    "help_gui": ("open the desktop app (the default without a command)", "buka aplikasi desktop (bawaan tanpa perintah)"),
+    "help_gui": (
+        "open the desktop app (the default without a command)",
+        "buka aplikasi desktop (bawaan tanpa perintah)",
+    ),
     "gui_no_display": (
         "No screen to show the app on (no display). Use the commands instead: simpul --help",
         "Tidak ada layar untuk menampilkan aplikasi. Gunakan perintah: simpul --help",
@@ -649,7 +652,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "gui_village_search_hint": ("Type part of the name", "Ketik sebagian nama"),
     "gui_desa": ("Desa", "Desa"),
     "gui_kelurahan": ("Kelurahan", "Kelurahan"),
-    "gui_village_item": ("{kind} {name} — {kecamatan} subdistrict", "{kind} {name} — Kec. {kecamatan}"),
+    "gui_village_item": (
+        "{kind} {name} — {kecamatan} subdistrict",
+        "{kind} {name} — Kec. {kecamatan}",
+    ),
     "gui_village_count": ("{count} found", "{count} ditemukan"),
     "gui_wizard_user": ("Your name", "Nama Anda"),
     "gui_wizard_user_sub": (
@@ -729,14 +735,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "gui_enroll_skip": ("Later", "Nanti saja"),
     "gui_enroll_online": ("Online: server address and code", "Daring: alamat server dan kode"),
-    "gui_enroll_by_file": ("With an enrollment file (no internet)", "Dengan berkas pendaftaran (tanpa internet)"),
+    "gui_enroll_by_file": (
+        "With an enrollment file (no internet)",
+        "Dengan berkas pendaftaran (tanpa internet)",
+    ),
     "gui_enroll_server": ("Server address", "Alamat server"),
-    "gui_enroll_server_example": ("e.g. https://simpul.pemalangkab.go.id", "mis. https://simpul.pemalangkab.go.id"),
+    "gui_enroll_server_example": (
+        "e.g. https://simpul.pemalangkab.go.id",
+        "mis. https://simpul.pemalangkab.go.id",
+    ),
     "gui_enroll_code": ("Enrollment code", "Kode pendaftaran"),
     "gui_enroll_file_title": ("Choose the enrollment file", "Pilih berkas pendaftaran"),
-    "gui_enroll_file_filter": ("Enrollment files (*.json *.simpul-enrollment);;All files (*)", "Berkas pendaftaran (*.json *.simpul-enrollment);;Semua berkas (*)"),
+    "gui_enroll_file_filter": (
+        "Enrollment files (*.json *.simpul-enrollment);;All files (*)",
+        "Berkas pendaftaran (*.json *.simpul-enrollment);;Semua berkas (*)",
+    ),
     "gui_enroll_button": ("Enroll", "Daftarkan"),
-    "gui_enroll_done": ("This laptop is enrolled with the district.", "Laptop ini sudah terdaftar di kabupaten."),
+    "gui_enroll_done": (
+        "This laptop is enrolled with the district.",
+        "Laptop ini sudah terdaftar di kabupaten.",
+    ),
     "gui_enroll_action": ("Enroll with the district…", "Daftarkan ke kabupaten…"),
     # lock screen
     "gui_unlock_intro": (
@@ -754,7 +772,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The code is right. Now choose a new passphrase.",
         "Kode benar. Sekarang buat frasa sandi baru.",
     ),
-    "gui_recover_code_hint": ("XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX", "XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX"),
+    "gui_recover_code_hint": (
+        "XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX",
+        "XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX",
+    ),
     "gui_recover_save": ("Save new passphrase", "Simpan frasa sandi baru"),
     "gui_recover_back": ("Back to the passphrase", "Kembali ke frasa sandi"),
     # main window
@@ -822,7 +843,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{count} bundle file(s) with {changes} change(s) written to {folder}. Take them to the district.",
         "{count} berkas bundel berisi {changes} perubahan ditulis ke {folder}. Bawa ke kabupaten.",
     ),
-    "gui_apply_action": ("Open receipt or return bundle…", "Buka tanda terima atau bundel balasan…"),
+    "gui_apply_action": (
+        "Open receipt or return bundle…",
+        "Buka tanda terima atau bundel balasan…",
+    ),
     "gui_apply_title": ("Files from the district", "Berkas dari kabupaten"),
     "gui_apply_filter": (
         "Files from the district (*.simpul-receipt *.simpul-return);;All files (*)",
@@ -836,7 +860,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Sync by bundle files · {pending} change(s) not yet sent",
         "Sinkron lewat berkas bundel · {pending} perubahan belum terkirim",
     ),
-    "gui_sync_pending": ("{pending} change(s) waiting to sync", "{pending} perubahan menunggu sinkron"),
+    "gui_sync_pending": (
+        "{pending} change(s) waiting to sync",
+        "{pending} perubahan menunggu sinkron",
+    ),
     "gui_sync_never": ("Not synced yet", "Belum pernah sinkron"),
     "gui_sync_syncing": ("Syncing…", "Menyinkronkan…"),
     "gui_sync_synced": ("Synced at {time}", "Tersinkron pukul {time}"),
@@ -886,21 +913,33 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "gui_cf_f_village": ("Recording village", "Desa pencatat"),
     "gui_cf_f_reported_on": ("Date reported", "Tanggal pelaporan"),
     "gui_cf_f_incident_on": ("Date of incident", "Tanggal kejadian"),
-    "gui_cf_f_incident_on_approx": ("Date of incident is approximate", "Tanggal kejadian perkiraan"),
+    "gui_cf_f_incident_on_approx": (
+        "Date of incident is approximate",
+        "Tanggal kejadian perkiraan",
+    ),
     "gui_cf_f_approx_short": ("approximate", "perkiraan"),
     "gui_cf_f_channel": ("How it was reported", "Sumber/kanal laporan"),
     "gui_cf_f_reporter_name": ("Reporter's name", "Nama pelapor"),
-    "gui_cf_f_reporter_relation": ("Reporter's relation to the victim", "Hubungan pelapor dengan korban"),
+    "gui_cf_f_reporter_relation": (
+        "Reporter's relation to the victim",
+        "Hubungan pelapor dengan korban",
+    ),
     "gui_cf_f_reporter_contact": ("Reporter's contact", "Kontak pelapor"),
     "gui_cf_f_place": ("Place of incident", "Tempat kejadian"),
     "gui_cf_f_incident_village": ("Village of incident", "Desa/kelurahan kejadian"),
     "gui_cf_f_incident_address": ("Address of incident", "Alamat kejadian"),
     "gui_cf_f_online": ("Happened online", "Terjadi secara daring (online)"),
     "gui_cf_f_narrative": ("What happened", "Kronologi"),
-    "gui_cf_f_urgent_risk": ("Urgent risk to the victim's safety", "Ada risiko keselamatan yang mendesak bagi korban"),
+    "gui_cf_f_urgent_risk": (
+        "Urgent risk to the victim's safety",
+        "Ada risiko keselamatan yang mendesak bagi korban",
+    ),
     "gui_cf_f_urgent_note": ("About the risk", "Keterangan risiko"),
     "gui_cf_f_violence_types": ("Types of violence", "Jenis kekerasan"),
-    "gui_cf_f_tpks_types": ("Sexual violence offences (UU TPKS Art. 4(1))", "Jenis TPKS (UU TPKS Pasal 4 ayat 1)"),
+    "gui_cf_f_tpks_types": (
+        "Sexual violence offences (UU TPKS Art. 4(1))",
+        "Jenis TPKS (UU TPKS Pasal 4 ayat 1)",
+    ),
     "gui_cf_f_kdrt": ("Within the household (domestic violence)", "Dalam rumah tangga (KDRT)"),
     "gui_cf_f_tppo_process": ("Process", "Proses"),
     "gui_cf_f_tppo_means": ("Means", "Cara"),
@@ -908,8 +947,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "gui_cf_f_tppo_indicators": ("Indicators", "Indikator"),
     "gui_cf_f_tppo_destination": ("Destination (country or region)", "Tujuan (negara/daerah)"),
     "gui_cf_f_domestic_short": ("within Indonesia", "dalam negeri"),
-    "gui_cf_f_tppo_destination_domestic": ("Destination within Indonesia", "Tujuan di dalam negeri"),
-    "gui_cf_f_tppo_transit": ("Transit countries (commas between)", "Negara transit (pisahkan dengan koma)"),
+    "gui_cf_f_tppo_destination_domestic": (
+        "Destination within Indonesia",
+        "Tujuan di dalam negeri",
+    ),
+    "gui_cf_f_tppo_transit": (
+        "Transit countries (commas between)",
+        "Negara transit (pisahkan dengan koma)",
+    ),
     "gui_cf_f_tppo_departed_on": ("Date of departure", "Tanggal berangkat"),
     "gui_cf_f_tppo_returned_on": ("Date of return or rescue", "Tanggal pulang/diselamatkan"),
     "gui_cf_f_tppo_recruiter_type": ("Recruiter", "Jenis perekrut"),
@@ -996,7 +1041,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Age unknown: give a date of birth or an age.",
         "Usia belum diketahui: isi tanggal lahir atau usia.",
     ),
-    "gui_cf_age_derived": ("→ {age} years · age band {band} · {group}", "→ {age} tahun · kelompok umur {band} · {group}"),
+    "gui_cf_age_derived": (
+        "→ {age} years · age band {band} · {group}",
+        "→ {age} tahun · kelompok umur {band} · {group}",
+    ),
     "gui_cf_age_from_birth": (
         "→ {age} years on the report date (from the date of birth) · age band {band} · {group}",
         "→ {age} tahun pada tanggal pelaporan (dari tanggal lahir) · kelompok umur {band} · {group}",
@@ -1046,7 +1094,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Not saved: {count} thing(s) to fix. Each is marked at its field; choose a line to go there.",
         "Belum disimpan: {count} hal perlu diperbaiki. Setiap hal ditandai pada isiannya; pilih satu baris untuk menuju ke sana.",
     ),
-    "gui_cf_problems_tooltip": ("Enter or a click goes to the field", "Enter atau klik untuk menuju isian"),
+    "gui_cf_problems_tooltip": (
+        "Enter or a click goes to the field",
+        "Enter atau klik untuk menuju isian",
+    ),
     "gui_cf_save": ("Save (Ctrl+S)", "Simpan (Ctrl+S)"),
     "gui_cf_saving": ("Saving…", "Menyimpan…"),
     "gui_cf_saved": ("Saved.", "Tersimpan."),
@@ -1061,8 +1112,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "gui_cf_discard_draft": ("Discard the draft", "Buang draf"),
     "gui_cf_concurrent": (
-        "This case was changed elsewhere (sync or another user) since the form opened. Saving keeps those changes; a field changed in both places will be marked \"Needs review\".",
-        "Kasus ini diubah di tempat lain (sinkronisasi atau pengguna lain) sejak formulir dibuka. Menyimpan tidak menimpa perubahan itu; isian yang diubah di kedua tempat ditandai \"Perlu ditinjau\".",
+        'This case was changed elsewhere (sync or another user) since the form opened. Saving keeps those changes; a field changed in both places will be marked "Needs review".',
+        'Kasus ini diubah di tempat lain (sinkronisasi atau pengguna lain) sejak formulir dibuka. Menyimpan tidak menimpa perubahan itu; isian yang diubah di kedua tempat ditandai "Perlu ditinjau".',
     ),
     "gui_cf_keys": (
         "Tab: next field · Ctrl+S: save · Ctrl+Shift+V: add victim · Ctrl+Shift+P: add perpetrator · Alt+1…8: go to a section",
@@ -1085,8 +1136,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Dilaporkan {reported} · {changes} perubahan · terakhir diubah {updated}",
     ),
     "gui_cv_review": (
-        "{count} field(s) were changed in two places at once and need review: {fields}. The latest value is shown; settle it under \"Needs review\".",
-        "{count} isian diubah di dua tempat sekaligus dan perlu ditinjau: {fields}. Yang tampil adalah nilai terbaru; tetapkan di menu \"Perlu ditinjau\".",
+        '{count} field(s) were changed in two places at once and need review: {fields}. The latest value is shown; settle it under "Needs review".',
+        '{count} isian diubah di dua tempat sekaligus dan perlu ditinjau: {fields}. Yang tampil adalah nilai terbaru; tetapkan di menu "Perlu ditinjau".',
     ),
     "gui_cv_empty": ("Nothing recorded.", "Belum ada yang dicatat."),
     "gui_cv_yes": ("Yes", "Ya"),
@@ -1101,6 +1152,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "gui_cv_transit": ("Transit countries", "Negara transit"),
     "gui_cv_justification": ("Legal basis", "Dasar hukum"),
     # --- end of GUI: case form
+    "gui_nav_review_count": ("Needs review ({count})", "Perlu ditinjau ({count})"),
+    # --- GUI: outreach page and form (add outreach texts below this line)
+    # --- end of GUI: outreach
+    # --- GUI: needs-review page (add review texts below this line)
+    # --- end of GUI: needs review
+    # --- GUI: recap page (add recap texts below this line)
+    # --- end of GUI: recap
+    # --- GUI: settings page (add settings texts below this line)
+    # --- end of GUI: settings
 }
 
 """argparse's own words (its gettext message ids) in Indonesian; English is argparse's own.
@@ -1113,8 +1173,6 @@ def current_language(option: str | None = None) -> str:
     """The language to speak: ``--lang``, else ``SIMPUL_LANG``, else Indonesian."""
     lang = (option or os.environ.get("SIMPUL_LANG") or DEFAULT_LANGUAGE).lower()
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
-
-
 
 
 def translate(

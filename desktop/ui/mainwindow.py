@@ -25,7 +25,10 @@ from desktop.ui.autolock import IdleWatcher
 from desktop.ui.cases import CasesPage
 from desktop.ui.context import AppContext
 from desktop.ui.enrollform import EnrollDialog
-from desktop.ui.pages import PlaceholderPage, SettingsPage
+from desktop.ui.outreach import OutreachPage
+from desktop.ui.pages import SettingsPage
+from desktop.ui.recap import RecapPage
+from desktop.ui.review import ReviewPage
 from desktop.ui.syncstatus import SyncController, SyncStatusWidget
 from desktop.ui.unlock import LockScreen
 from simpul.errors import UserError
@@ -56,13 +59,20 @@ class MainWindow(QMainWindow):
 
         self.lock_screen = LockScreen(ctx)
         self.cases_page = CasesPage(ctx)
+        self.outreach_page = OutreachPage(ctx)
+        self.review_page = ReviewPage(ctx)
+        self.recap_page = RecapPage(ctx)
         self.settings_page = SettingsPage(ctx)
+        self._review_count = 0
         self.pages = QStackedWidget()
-        self.pages.addWidget(self.cases_page)
-        self.pages.addWidget(PlaceholderPage(ctx, "gui_nav_outreach", "gui_outreach_placeholder"))
-        self.pages.addWidget(PlaceholderPage(ctx, "gui_nav_review", "gui_review_placeholder"))
-        self.pages.addWidget(PlaceholderPage(ctx, "gui_nav_recap", "gui_recap_placeholder"))
-        self.pages.addWidget(self.settings_page)
+        for page in (
+            self.cases_page,
+            self.outreach_page,
+            self.review_page,
+            self.recap_page,
+            self.settings_page,
+        ):
+            self.pages.addWidget(page)
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
         self.navigation.setFixedWidth(200)
@@ -89,6 +99,7 @@ class MainWindow(QMainWindow):
         self.idle_watcher.idle.connect(self.lock)
         self.sync_status.enroll_clicked.connect(self._on_enroll_triggered)
         self.sync.changed.connect(self._update_actions)
+        self.review_page.count_changed.connect(self._on_review_count_changed)
         ctx.unlocked.connect(self._on_unlocked)
         ctx.settings_changed.connect(self._on_settings_changed)
         ctx.texts.changed.connect(self._retranslate)
@@ -340,6 +351,15 @@ class MainWindow(QMainWindow):
         if self.ctx.store is not None:
             open_new_case(self.ctx, self)
 
+    @Slot(int)
+    def _on_review_count_changed(self, count: int) -> None:
+        self._review_count = count
+        self._retranslate()
+
+    def show_page(self, code: str) -> None:
+        """Show the page of a navigation code (``gui_nav_cases``, ``gui_nav_review``...)."""
+        self.navigation.setCurrentRow(NAVIGATION.index(code))
+
     # ------------------------------------------------------------------ texts, quit
 
     @Slot()
@@ -348,7 +368,10 @@ class MainWindow(QMainWindow):
         for row, code in enumerate(NAVIGATION):
             item = self.navigation.item(row)
             if item is not None:
-                item.setText(t(code))
+                text = t(code)
+                if code == "gui_nav_review" and self._review_count:
+                    text = t("gui_nav_review_count", count=self._review_count)
+                item.setText(text)
         self.file_menu.setTitle(t("gui_menu_file"))
         self.sync_menu.setTitle(t("gui_menu_sync"))
         self.toolbar.setWindowTitle(t("gui_toolbar"))
