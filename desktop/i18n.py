@@ -936,6 +936,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "gui_cf_f_urgent_note": ("About the risk", "Keterangan risiko"),
     "gui_cf_f_violence_types": ("Types of violence", "Jenis kekerasan"),
+    "gui_cf_f_victim_violence_types": (
+        "Violence this victim suffered (leave empty when it is all of the case's)",
+        "Kekerasan yang dialami korban ini (kosongkan bila sama dengan semua jenis pada kasus)",
+    ),
     "gui_cf_f_tpks_types": (
         "Sexual violence offences (UU TPKS Art. 4(1))",
         "Jenis TPKS (UU TPKS Pasal 4 ayat 1)",

@@ -140,6 +140,7 @@ _VICTIM = (
     "domicile_village",
     "pregnant",
     "contact",
+    "violence_types",
 )
 _PERPETRATOR = ("name", "sex", "age", "child", "occupation")
 

@@ -11,10 +11,20 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QRegularExpression, Qt, Signal, Slot
-from PySide6.QtGui import QRegularExpressionValidator, QStandardItem, QStandardItemModel
+from PySide6.QtCore import QDate, QLocale, QRect, QRegularExpression, Qt, Signal, Slot
+from PySide6.QtGui import (
+    QIcon,
+    QKeyEvent,
+    QPainter,
+    QPalette,
+    QPixmap,
+    QRegularExpressionValidator,
+    QStandardItem,
+    QStandardItemModel,
+)
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCalendarWidget,
     QCheckBox,
     QComboBox,
     QGridLayout,
@@ -213,8 +223,25 @@ class LongTextField(QPlainTextEdit):
         self.setPlainText("" if value is None else str(value))
 
 
+def _calendar_icon(palette: QPalette) -> QIcon:
+    """A small calendar drawn in the text colour (no icon theme is needed)."""
+    pixmap = QPixmap(16, 16)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    colour = palette.color(QPalette.ColorRole.Text)
+    painter.setPen(colour)
+    painter.drawRect(QRect(1, 2, 13, 12))
+    painter.fillRect(QRect(1, 2, 14, 4), colour)
+    for x in (4, 7, 10):
+        for y in (8, 11):
+            painter.fillRect(QRect(x, y, 2, 2), colour)
+    painter.end()
+    return QIcon(pixmap)
+
+
 class DateField(QLineEdit):
-    """A date typed day first (``17/03/2025``; ``17-3-2025`` and ``2025-03-17`` work too).
+    """A date typed day first (``17/03/2025``; ``17-3-2025`` and ``2025-03-17`` work too), or
+    picked from a calendar (the icon at its end, or Alt+Down / F4).
 
     Signals:
         edited: The value may have changed.
@@ -226,7 +253,14 @@ class DateField(QLineEdit):
         super().__init__(parent)
         self.setMaxLength(12)
         self.setValidator(QRegularExpressionValidator(QRegularExpression(r"[0-9/.\- ]{0,12}")))
-        self.setMaximumWidth(150)
+        self.setMaximumWidth(170)
+        self.calendar_action = self.addAction(
+            _calendar_icon(self.palette()), QLineEdit.ActionPosition.TrailingPosition
+        )
+        self.calendar_action.setObjectName("date_calendar")
+        self.calendar_action.triggered.connect(self.show_calendar)
+        self.calendar: QCalendarWidget | None = None
+        """The calendar while it is open."""
         self.textChanged.connect(self.edited)
 
     def value(self) -> str | None:
@@ -240,6 +274,54 @@ class DateField(QLineEdit):
     def set_value(self, value: object) -> None:
         """Show an ISO date (None clears)."""
         self.setText(display_date(value) if value else "")
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Alt+Down or F4 opens the calendar, as in a date box."""
+        alt_down = event.key() == Qt.Key.Key_Down and bool(
+            event.modifiers() & Qt.KeyboardModifier.AltModifier
+        )
+        if alt_down or event.key() == Qt.Key.Key_F4:
+            self.show_calendar()
+            return
+        super().keyPressEvent(event)
+
+    @Slot()
+    def show_calendar(self) -> None:
+        """Open a calendar below the field on the date typed (else today); a date picked there
+        (click, or arrows and Enter) fills the field, Esc closes it unchanged."""
+        if self.isReadOnly() or not self.isEnabled():
+            return
+        if self.calendar is not None:
+            self.calendar.close()
+        calendar = QCalendarWidget(self)
+        calendar.setWindowFlags(Qt.WindowType.Popup)
+        calendar.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        calendar.setObjectName("date_calendar_popup")
+        calendar.setLocale(QLocale())  # month and day names in the screen's language
+        calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
+        calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
+        calendar.setGridVisible(True)
+        iso = self.value()
+        if iso is not None:
+            calendar.setSelectedDate(QDate.fromString(iso, Qt.DateFormat.ISODate))
+        calendar.activated.connect(self._picked)
+        calendar.clicked.connect(self._picked)
+        calendar.destroyed.connect(self._calendar_gone)
+        self.calendar = calendar
+        calendar.move(self.mapToGlobal(self.rect().bottomLeft()))
+        calendar.show()
+        calendar.setFocus()
+
+    @Slot(QDate)
+    def _picked(self, picked: QDate) -> None:
+        self.set_value(picked.toString(Qt.DateFormat.ISODate))
+        if self.calendar is not None:
+            self.calendar.close()
+        self.setFocus()
+
+    @Slot()
+    def _calendar_gone(self) -> None:
+        self.calendar = None
 
 
 _DIGITS = re.compile(r"[\s.,]|^rp", re.IGNORECASE)

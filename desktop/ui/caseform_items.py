@@ -220,6 +220,14 @@ class VictimCard(ItemCard):
         self.add("domicile_village", VillageCombo(texts), 8, 0)
         self.add("contact", TextField(), 8, 1)
         self.add("pregnant", BoolField(), 9, 0)
+        self.add(
+            "violence_types",
+            CodeChecks(texts, "violence_type", columns=3),
+            10,
+            0,
+            span=2,
+            label_code="gui_cf_f_victim_violence_types",
+        )
         if not self._item:
             self._item = {"citizenship": "wni", "domicile_village": default_village}
         self.fill()

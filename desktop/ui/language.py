@@ -8,12 +8,20 @@ same catalogue by :class:`QtWordsTranslator`, since Qt ships no Indonesian trans
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QTranslator, Signal
+from PySide6.QtCore import QLocale, QObject, QTranslator, Signal
 
 from desktop.i18n import DEFAULT_LANGUAGE, LANGUAGES, MESSAGES, translate
 from simpul.errors import UserError
 
 __all__ = ["QtWordsTranslator", "Texts"]
+
+
+def _set_qt_locale(lang: str) -> None:
+    """Qt's own month and day names (the date picker) follow the screen's language."""
+    if lang == "id":
+        QLocale.setDefault(QLocale(QLocale.Language.Indonesian, QLocale.Country.Indonesia))
+    else:
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
 
 
 class Texts(QObject):
@@ -30,6 +38,7 @@ class Texts(QObject):
         self._lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
         self.missing: set[str] = set()
         """Codes asked for that the catalogue lacks (a test keeps this empty)."""
+        _set_qt_locale(self._lang)
 
     @property
     def lang(self) -> str:
@@ -41,6 +50,7 @@ class Texts(QObject):
         lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
         if lang != self._lang:
             self._lang = lang
+            _set_qt_locale(lang)
             self.changed.emit()
 
     def t(self, code: str, /, **params: object) -> str:

@@ -8,15 +8,22 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtCore import QLocale, Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QTableView,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from desktop.storage import drafts
 from desktop.storage.store import RecordView, Store
 from desktop.ui import caseform
 from desktop.ui.caseform import CaseForm, CaseFormWindow, open_edit_case, open_new_case
-from desktop.ui.caseform_fields import CodeChecks, TriStateField
+from desktop.ui.caseform_fields import CodeChecks, DateField, TriStateField
 from desktop.ui.caseform_items import PerpetratorCard, VictimCard
 from desktop.ui.context import AppContext
 from simpul.records.validation import validate
@@ -560,3 +567,67 @@ def test_the_form_speaks_one_language(
     other = "en" if lang == "id" else "id"
     ctx.texts.set_language(other)
     screens.check_screen(form.window(), ctx)
+
+
+# -- date picker and per-victim violence types -----------------------------------------------
+
+
+def test_a_date_can_be_picked_from_the_calendar_with_the_keyboard(
+    qtbot: QtBot, ctx: AppContext, store: Store
+) -> None:
+    form = open_form(qtbot, ctx)
+    field = form.field("incident_on")
+    assert isinstance(field, DateField)
+    type_in(qtbot, field, "10/03/2025")
+    field.setFocus()
+    qtbot.keyClick(field, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    calendar = field.calendar
+    assert calendar is not None and calendar.isVisible()
+    assert calendar.selectedDate().toString("yyyy-MM-dd") == "2025-03-10"
+    assert calendar.locale().language() == QLocale.Language.Indonesian  # "Maret", not "March"
+    table = calendar.findChild(QTableView)
+    assert table is not None
+    qtbot.keyClick(table, Qt.Key.Key_Right)  # the next day
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: field.calendar is None)
+    assert field.value() == "2025-03-11" and field.text() == "11/03/2025"
+
+    click_action = field.calendar_action
+    click_action.trigger()  # the icon at the end of the field
+    assert field.calendar is not None
+    qtbot.keyClick(field.calendar.findChild(QTableView), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: field.calendar is None)
+    assert field.value() == "2025-03-11"  # Esc changed nothing
+
+
+def test_a_victim_can_have_some_of_the_cases_violence_types(
+    qtbot: QtBot, ctx: AppContext, store: Store
+) -> None:
+    form = open_form(qtbot, ctx)
+    choose(qtbot, form.field("channel"), "Datang")
+    first = victim(form, 0)
+    type_in(qtbot, first.fields["name"], NAME)
+    choose(qtbot, first.fields["sex"], "Perem")
+    type_in(qtbot, first.fields["age"], "34")
+    click(qtbot, form.add_buttons["victims"])
+    second = victim(form, 1)
+    choose(qtbot, second.fields["sex"], "Perem")
+    type_in(qtbot, second.fields["age"], "9")
+    types = checks(form, "violence_types")
+    tick(qtbot, types.boxes["fisik"])
+    tick(qtbot, types.boxes["psikis"])
+    type_in(qtbot, form.field("narrative"), "Korban dan anaknya dipukul.")
+    own = second.fields["violence_types"]
+    assert isinstance(own, CodeChecks)
+    tick(qtbot, own.boxes["seksual"])  # not one of the case's types
+    click(qtbot, form.save_button)
+    qtbot.waitUntil(lambda: form.problems.count() > 0)
+    assert f"victims/{second.item_id}/violence_types" in problem_paths(form)
+    assert store.records() == [] or all(not r.doc.get("victims") for r in store.records())
+
+    tick(qtbot, own.boxes["seksual"])  # untick
+    tick(qtbot, own.boxes["psikis"])
+    view = save_and_wait(qtbot, form)
+    v1, v2 = store.get(view.record_id).doc["victims"]
+    assert "violence_types" not in v1  # the case's types apply to her
+    assert v2["violence_types"] == ["psikis"]
