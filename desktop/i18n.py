@@ -603,6 +603,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "open the desktop app (the default without a command)",
         "buka aplikasi desktop (bawaan tanpa perintah)",
     ),
+    "help_district": (
+        "open district mode: sign in to the district server to import bundles, follow cases up, "
+        "manage devices and make reports",
+        "buka mode kabupaten: masuk ke server kabupaten untuk mengimpor bundel, menindaklanjuti "
+        "kasus, mengelola perangkat, dan membuat laporan",
+    ),
+    "help_district_server": (
+        "the district server's address (remembered for the next sign-in)",
+        "alamat server kabupaten (diingat untuk masuk berikutnya)",
+    ),
     "gui_no_display": (
         "No screen to show the app on (no display). Use the commands instead: simpul --help",
         "Tidak ada layar untuk menampilkan aplikasi. Gunakan perintah: simpul --help",
@@ -1157,13 +1167,317 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "gui_cv_justification": ("Legal basis", "Dasar hukum"),
     # --- end of GUI: case form
     "gui_nav_review_count": ("Needs review ({count})", "Perlu ditinjau ({count})"),
+    # --- GUI: district mode shell
+    "gui_dm_title": ("District", "Kabupaten"),
+    "gui_dm_signin_title": ("Sign in to the district server", "Masuk ke server kabupaten"),
+    "gui_dm_signin_intro": (
+        "District staff sign in with the account the administrator made for them. Nothing about "
+        "any case is kept on this computer; it is read from the server while you are signed in.",
+        "Petugas kabupaten masuk dengan akun yang dibuatkan admin. Tidak ada data kasus yang "
+        "disimpan di komputer ini; data dibaca dari server selama Anda masuk.",
+    ),
+    "gui_dm_server": ("Server address", "Alamat server"),
+    "gui_dm_name": ("Account name", "Nama akun"),
+    "gui_dm_password": ("Password", "Kata sandi"),
+    "gui_dm_sign_in": ("Sign in", "Masuk"),
+    "gui_dm_sign_out": ("Sign out", "Keluar"),
+    "gui_dm_bad_server_url": (
+        "Type the server's address starting with https:// (or http://).",
+        "Ketik alamat server yang diawali https:// (atau http://).",
+    ),
+    "gui_dm_name_missing": ("Type your account name.", "Ketik nama akun Anda."),
+    "gui_dm_password_missing": ("Type your password.", "Ketik kata sandi Anda."),
+    "gui_dm_signed_in_as": (
+        "Signed in as {name} ({role}) · {server}",
+        "Masuk sebagai {name} ({role}) · {server}",
+    ),
+    "gui_dm_role_admin": ("administrator", "admin"),
+    "gui_dm_role_staff": ("staff", "petugas"),
+    "gui_dm_role_viewer": ("viewer", "pembaca"),
+    "gui_dm_nav_cases": ("Cases", "Kasus"),
+    "gui_dm_nav_import": ("Import bundles", "Impor bundel"),
+    "gui_dm_nav_devices": ("Devices", "Perangkat"),
+    "gui_dm_nav_reports": ("Reports", "Laporan"),
+    "gui_dm_nav_audit": ("Audit log", "Log audit"),
+    "gui_dm_page_coming": ("This page is being built.", "Halaman ini sedang dibangun."),
+    "gui_err_refused_bad_credentials": (
+        "Wrong account name or password.",
+        "Nama akun atau kata sandi salah.",
+    ),
+    "gui_err_refused_too_many_logins": (
+        "Too many attempts. Wait a few minutes, then try again.",
+        "Terlalu banyak percobaan. Tunggu beberapa menit, lalu coba lagi.",
+    ),
+    "gui_err_refused_session_expired": (
+        "Your session has ended. Sign in again.",
+        "Sesi Anda telah berakhir. Silakan masuk lagi.",
+    ),
+    # --- end of GUI: district mode shell
     # --- GUI: outreach page and form (add outreach texts below this line)
+    "gui_outreach_new": ("New outreach ({keys})", "Sosialisasi baru ({keys})"),
+    "gui_outreach_search": ("Search", "Cari"),
+    "gui_outreach_search_hint": (
+        "Title, record code, venue or village",
+        "Judul, kode catatan, tempat, atau desa",
+    ),
+    "gui_outreach_count": ("{count} activities", "{count} kegiatan"),
+    "gui_outreach_count_filtered": (
+        "{shown} of {count} activities",
+        "{shown} dari {count} kegiatan",
+    ),
+    "gui_outreach_empty": (
+        'No outreach activity recorded yet. Choose "New outreach" to record one.',
+        'Belum ada kegiatan sosialisasi yang dicatat. Pilih "Sosialisasi baru" untuk mencatat.',
+    ),
+    "gui_outreach_no_match": (
+        "No activity matches the search.",
+        "Tidak ada kegiatan yang cocok dengan pencarian.",
+    ),
+    "gui_outreach_col_code": ("Record code", "Kode catatan"),
+    "gui_outreach_col_held": ("Date held", "Tanggal kegiatan"),
+    "gui_outreach_col_title": ("Title", "Judul"),
+    "gui_outreach_col_type": ("Type of activity", "Jenis kegiatan"),
+    "gui_outreach_col_village": ("Venue village", "Desa tempat kegiatan"),
+    "gui_outreach_col_participants": ("Participants", "Peserta"),
+    "gui_of_title_new": ("New outreach activity", "Sosialisasi baru"),
+    "gui_of_title_edit": ("Edit outreach {code}", "Ubah sosialisasi {code}"),
+    "gui_of_subtitle": (
+        "Only the title and the date are required. Count participants without names; a case disclosed during the activity is linked by its code only.",
+        "Yang wajib hanya judul dan tanggal. Peserta cukup dihitung tanpa nama; kasus yang terungkap saat kegiatan cukup ditautkan dengan kodenya.",
+    ),
+    "gui_of_sec_activity": ("Activity", "Kegiatan"),
+    "gui_of_sec_people": ("Organisers and speakers", "Penyelenggara dan narasumber"),
+    "gui_of_sec_participants": ("Target groups and participants", "Sasaran dan peserta"),
+    "gui_of_sec_results": ("Results and follow-up", "Hasil dan tindak lanjut"),
+    "gui_of_sec_funding": ("Funding", "Pendanaan"),
+    "gui_of_f_title": ("Title (required)", "Judul kegiatan (wajib)"),
+    "gui_of_f_type": ("Type of activity", "Jenis kegiatan"),
+    "gui_of_f_topics": ("Topics", "Topik"),
+    "gui_of_f_held_on": ("Date (required)", "Tanggal (wajib)"),
+    "gui_of_f_start_time": ("Starts at", "Jam mulai"),
+    "gui_of_f_end_time": ("Ends at", "Jam selesai"),
+    "gui_of_f_venue": ("Venue", "Tempat"),
+    "gui_of_f_venue_village": ("Village of the venue", "Desa/kelurahan tempat"),
+    "gui_of_f_organisers": ("Organised by", "Penyelenggara"),
+    "gui_of_f_speakers": ("Speakers", "Narasumber"),
+    "gui_of_f_facilitator": ("Facilitator", "Fasilitator/pemandu"),
+    "gui_of_f_target_groups": ("Target groups", "Sasaran"),
+    "gui_of_f_participants": ("Participants", "Peserta"),
+    "gui_of_f_male_child": ("Boys (under 18)", "Laki-laki, anak"),
+    "gui_of_f_male_adult": ("Men", "Laki-laki, dewasa"),
+    "gui_of_f_female_child": ("Girls (under 18)", "Perempuan, anak"),
+    "gui_of_f_female_adult": ("Women", "Perempuan, dewasa"),
+    "gui_of_f_with_disability": (
+        "Of them, with a disability",
+        "Di antaranya penyandang disabilitas",
+    ),
+    "gui_of_f_summary": ("Summary or minutes", "Ringkasan/notulen"),
+    "gui_of_f_follow_up": ("Follow-up plan", "Rencana tindak lanjut"),
+    "gui_of_f_materials": ("Materials handed out", "Materi yang dibagikan"),
+    "gui_of_f_evaluation": ("Evaluation", "Evaluasi"),
+    "gui_of_f_linked_cases": ("Cases disclosed", "Kasus yang terungkap"),
+    "gui_of_f_funding": ("Source of funds", "Sumber dana"),
+    "gui_of_f_budget": ("Budget (rupiah)", "Anggaran (rupiah)"),
+    "gui_of_child": ("Children (under 18)", "Anak (di bawah 18 th)"),
+    "gui_of_adult": ("Adults", "Dewasa"),
+    "gui_of_total": ("Total", "Jumlah"),
+    "gui_of_male": ("Male", "Laki-laki"),
+    "gui_of_female": ("Female", "Perempuan"),
+    "gui_of_linked_cases_hint": (
+        "If someone disclosed a case, record the case first, then link it here by its code. No case detail goes into this record.",
+        "Jika ada yang mengungkapkan kasus, catat kasusnya dulu, lalu tautkan di sini dengan kodenya. Rincian kasus tidak dicatat di sini.",
+    ),
+    "gui_of_case_code_hint": ("Case code, e.g. PML-…", "Kode kasus, misalnya PML-…"),
+    "gui_of_link_case": ("Link the case", "Tautkan kasus"),
+    "gui_of_unlink_case": ("Remove the link", "Hapus tautan"),
+    "gui_of_case_unknown": (
+        "{code} is not the code of a case on this laptop.",
+        "{code} bukan kode kasus yang ada di laptop ini.",
+    ),
+    "gui_of_case_not_here": ("(a case not on this laptop)", "(kasus yang tidak ada di laptop ini)"),
+    "gui_of_bad_time": (
+        "Not a time: type hours:minutes, e.g. 09:30.",
+        "Bukan jam: tulis jam:menit, misalnya 09:30.",
+    ),
+    "gui_of_time_hint": ("hh:mm", "jj:mm"),
+    "gui_of_keys": (
+        "Tab: next field · Ctrl+S: save · Esc: close (what you typed is kept as a draft)",
+        "Tab: isian berikutnya · Ctrl+S: simpan · Esc: tutup (isian disimpan sebagai draf)",
+    ),
     # --- end of GUI: outreach
     # --- GUI: needs-review page (add review texts below this line)
+    "gui_rv_intro": (
+        "Fields changed in two places at once (on two laptops, or here and at the district). Both values are kept until someone chooses the right one.",
+        "Isian yang diubah di dua tempat sekaligus (di dua laptop, atau di sini dan di kabupaten). Kedua nilai disimpan sampai ada yang memilih nilai yang benar.",
+    ),
+    "gui_rv_empty": ("Nothing needs review.", "Tidak ada yang perlu ditinjau."),
+    "gui_rv_col_code": ("Record code", "Kode catatan"),
+    "gui_rv_col_kind": ("Kind", "Jenis"),
+    "gui_rv_col_field": ("Field", "Isian"),
+    "gui_rv_col_values": ("Competing values", "Nilai yang berbeda"),
+    "gui_rv_col_who": ("Changed by", "Diubah oleh"),
+    "gui_rv_kind_case": ("Case", "Kasus"),
+    "gui_rv_kind_outreach": ("Outreach event", "Kegiatan sosialisasi"),
+    "gui_rv_none_selected": (
+        "Choose a field in the list above.",
+        "Pilih salah satu isian pada daftar di atas.",
+    ),
+    "gui_rv_hint_typed": (
+        "Changed in two places at once. Choose the right value, or type a new one, then press Settle.",
+        "Diubah di dua tempat sekaligus. Pilih nilai yang benar, atau tulis nilai baru, lalu tekan Tetapkan.",
+    ),
+    "gui_rv_hint_choose": (
+        "Changed in two places at once. Choose the right value, then press Settle.",
+        "Diubah di dua tempat sekaligus. Pilih nilai yang benar, lalu tekan Tetapkan.",
+    ),
+    "gui_rv_choose": ("Which value is right?", "Nilai mana yang benar?"),
+    "gui_rv_new_value": ("Another value:", "Nilai lain:"),
+    "gui_rv_who": ("by {author} · {device} · {when}", "oleh {author} · {device} · {when}"),
+    "gui_rv_no_value": ("(empty)", "(kosong)"),
+    "gui_rv_settle": ("Settle", "Tetapkan"),
+    "gui_rv_open_case": ("Open the case", "Lihat kasus"),
+    "gui_rv_settled": (
+        "Saved: {field} of {code} is settled.",
+        "Tersimpan: {field} pada {code} sudah ditetapkan.",
+    ),
+    "gui_err_review_changed": (
+        "The values of this field changed meanwhile (a sync brought another one). Look at them again and choose.",
+        "Nilai isian ini berubah sementara itu (ada kiriman baru lewat sinkronisasi). Periksa lagi, lalu pilih.",
+    ),
+    "gui_rv_of_held_on": ("Date held", "Tanggal kegiatan"),
     # --- end of GUI: needs review
     # --- GUI: recap page (add recap texts below this line)
+    "gui_recap_intro": (
+        "Cases count by their report date, outreach by the day it was held. Deleted records are not counted.",
+        "Kasus dihitung menurut tanggal pelaporan, sosialisasi menurut tanggal kegiatan. Catatan yang dihapus tidak dihitung.",
+    ),
+    "gui_recap_period": ("Period", "Periode"),
+    "gui_recap_this_month": ("This month ({month})", "Bulan ini ({month})"),
+    "gui_recap_this_year": ("This year ({year})", "Tahun ini ({year})"),
+    "gui_recap_counting": ("Counting…", "Sedang menghitung…"),
+    "gui_recap_summary": (
+        "{cases} case(s) reported, {victims} victim(s)",
+        "{cases} kasus dilaporkan, {victims} korban",
+    ),
+    "gui_recap_victims_heading": ("Victims by type of violence", "Korban menurut jenis kekerasan"),
+    "gui_recap_col_type": ("Type of violence", "Jenis kekerasan"),
+    "gui_recap_col_female_child": ("Female, child", "Perempuan anak"),
+    "gui_recap_col_female_adult": ("Female, adult", "Perempuan dewasa"),
+    "gui_recap_col_male_child": ("Male, child", "Laki-laki anak"),
+    "gui_recap_col_male_adult": ("Male, adult", "Laki-laki dewasa"),
+    "gui_recap_col_unknown": ("Unknown", "Tidak diketahui"),
+    "gui_recap_col_unknown_tip": (
+        "Victims whose sex or age is not recorded",
+        "Korban yang jenis kelamin atau usianya tidak dicatat",
+    ),
+    "gui_recap_col_total": ("Total", "Jumlah"),
+    "gui_recap_row_total": ("All victims", "Jumlah korban"),
+    "gui_recap_child_hint": (
+        "A child is under 18 on the report date.",
+        "Anak adalah yang berusia di bawah 18 tahun pada tanggal pelaporan.",
+    ),
+    "gui_recap_note": (
+        "A victim who suffered more than one type of violence is counted under each type, so the rows can add up to more than the number of victims.",
+        "Korban yang mengalami lebih dari satu jenis kekerasan dihitung pada setiap jenisnya, sehingga jumlah semua baris bisa lebih besar daripada jumlah korban.",
+    ),
+    "gui_recap_no_cases": (
+        "No case was reported in this period.",
+        "Tidak ada kasus yang dilaporkan pada periode ini.",
+    ),
+    "gui_recap_events": ("{count} activity(ies) held", "{count} kegiatan dilaksanakan"),
+    "gui_recap_participants": ("Participants", "Peserta"),
+    "gui_recap_child": ("Child", "Anak"),
+    "gui_recap_adult": ("Adult", "Dewasa"),
+    "gui_recap_with_disability": (
+        "Of them with a disability: {count}",
+        "Di antaranya penyandang disabilitas: {count}",
+    ),
     # --- end of GUI: recap
     # --- GUI: settings page (add settings texts below this line)
+    "gui_settings_general": ("General", "Umum"),
+    "gui_settings_sync": ("Sync with the district", "Sinkron dengan kabupaten"),
+    "gui_settings_sync_interval": ("Sync every", "Sinkron setiap"),
+    "gui_settings_sync_interval_hint": (
+        "How often this laptop sends and fetches changes while it is online. What you save is sent soon after in any case.",
+        "Seberapa sering laptop ini mengirim dan mengambil perubahan selama tersambung internet. Yang Anda simpan tetap dikirim tak lama kemudian.",
+    ),
+    "gui_settings_server": ("Server address", "Alamat server"),
+    "gui_settings_server_loading": ("Reading…", "Sedang membaca…"),
+    "gui_settings_server_not_enrolled": (
+        "This laptop is not enrolled with the district yet, so it has no server address. Use “Enroll with the district…” in the Sync menu or at the bottom of the window.",
+        "Laptop ini belum terdaftar di kabupaten, jadi belum punya alamat server. Pakai “Daftarkan ke kabupaten…” di menu Sinkron atau di bagian bawah jendela.",
+    ),
+    "gui_settings_server_by_file": (
+        "This laptop was enrolled with an enrollment file and syncs by bundle files: it has no server address.",
+        "Laptop ini didaftarkan dengan berkas pendaftaran dan sinkron lewat berkas bundel: tidak ada alamat server.",
+    ),
+    "gui_settings_server_hint": (
+        "Change it only when the district tells you the server has moved. A server that does not hold the district's keys is refused at the next sync.",
+        "Ubah hanya bila kabupaten memberi tahu bahwa server pindah alamat. Server yang tidak memegang kunci kabupaten akan ditolak saat sinkron berikutnya.",
+    ),
+    "gui_settings_server_save": ("Save address", "Simpan alamat"),
+    "gui_settings_server_saved": (
+        "Saved. The next sync uses this address.",
+        "Tersimpan. Sinkron berikutnya memakai alamat ini.",
+    ),
+    "gui_settings_security": ("Passphrase and users", "Frasa sandi dan pengguna"),
+    "gui_settings_security_hint": (
+        "Each of these asks for your passphrase again.",
+        "Setiap langkah ini meminta frasa sandi Anda sekali lagi.",
+    ),
+    "gui_settings_change_passphrase": ("Change passphrase…", "Ubah frasa sandi…"),
+    "gui_settings_add_user": ("Add a user…", "Tambah pengguna…"),
+    "gui_settings_recovery_code": ("New recovery code…", "Kode pemulihan baru…"),
+    "gui_settings_recovery_hint": (
+        "The recovery code is not kept in readable form, so it cannot be shown again: a new code is made and the old one stops working.",
+        "Kode pemulihan tidak disimpan dalam bentuk yang bisa dibaca, jadi tidak dapat ditampilkan lagi: kode baru dibuat dan kode lama tidak berlaku lagi.",
+    ),
+    "gui_settings_current_passphrase": ("Your passphrase now", "Frasa sandi Anda sekarang"),
+    "gui_settings_new_passphrase": ("New passphrase", "Frasa sandi baru"),
+    "gui_settings_passphrase_title": ("Change passphrase", "Ubah frasa sandi"),
+    "gui_settings_passphrase_intro": (
+        "Type the passphrase you use now, then the new one twice.",
+        "Ketik frasa sandi yang Anda pakai sekarang, lalu frasa sandi baru dua kali.",
+    ),
+    "gui_settings_passphrase_button": ("Change", "Ubah"),
+    "gui_settings_passphrase_changed": (
+        "The passphrase was changed. From now on, unlock with the new one.",
+        "Frasa sandi sudah diubah. Mulai sekarang, buka kunci dengan frasa sandi yang baru.",
+    ),
+    "gui_settings_passphrase_taken": (
+        "This passphrase cannot be used: another user of this laptop already has it. Choose another one.",
+        "Frasa sandi ini tidak dapat dipakai: pengguna lain di laptop ini sudah memakainya. Pilih yang lain.",
+    ),
+    "gui_settings_user_title": ("Add a user", "Tambah pengguna"),
+    "gui_settings_user_intro": (
+        "Another focal point on this laptop gets a name and a passphrase of their own, and sees the same records. First type your own passphrase.",
+        "Kader lain di laptop ini mendapat nama dan frasa sandi sendiri, dan melihat catatan yang sama. Ketik dulu frasa sandi Anda sendiri.",
+    ),
+    "gui_settings_user_name": ("Their name", "Nama pengguna baru"),
+    "gui_settings_user_name_hint": (
+        "Their own name or a short name colleagues know them by; never a victim's name.",
+        "Nama orang itu atau nama panggilan yang dikenal rekan; jangan nama korban.",
+    ),
+    "gui_settings_user_passphrase": ("Their passphrase", "Frasa sandi pengguna baru"),
+    "gui_settings_user_button": ("Add user", "Tambahkan"),
+    "gui_settings_user_added": (
+        "The new user was added. They unlock with their own passphrase on the lock screen.",
+        "Pengguna baru sudah ditambahkan. Ia membuka kunci dengan frasa sandinya sendiri di layar kunci.",
+    ),
+    "gui_err_user_exists": (
+        "A user with this name already exists.",
+        "Pengguna dengan nama ini sudah ada.",
+    ),
+    "gui_settings_recovery_title": ("New recovery code", "Kode pemulihan baru"),
+    "gui_settings_recovery_intro": (
+        "A new recovery code is made and shown only once. The code you wrote down or printed before will stop working.",
+        "Kode pemulihan baru akan dibuat dan hanya ditampilkan sekali. Kode yang dulu Anda tulis atau cetak tidak berlaku lagi.",
+    ),
+    "gui_settings_recovery_button": ("Make a new code", "Buat kode baru"),
+    "gui_settings_recovery_made": (
+        "This is the new recovery code. The old code no longer works: destroy the old sheet.",
+        "Ini kode pemulihan yang baru. Kode lama sudah tidak berlaku: musnahkan kertas yang lama.",
+    ),
     # --- end of GUI: settings
 }
 

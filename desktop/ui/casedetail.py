@@ -145,22 +145,23 @@ _VICTIM = (
 _PERPETRATOR = ("name", "sex", "age", "child", "occupation")
 
 
-def format_value(texts: Texts, path: str, value: Any) -> str:
-    """A stored value in words: labels for codes, names for villages, dates day first."""
+def format_value(texts: Texts, path: str, value: Any, *, kind: str = "case") -> str:
+    """A stored value of a ``kind`` record in words: labels for codes, names for villages,
+    dates day first."""
     if value is None or value == "" or value == []:
         return ""
-    spec = spec_for_path("case", path)
-    kind = spec.type if spec is not None else ""
+    spec = spec_for_path(kind, path)
+    field_type = spec.type if spec is not None else ""
     t = texts.t
     if isinstance(value, bool):
         return t("gui_cv_yes") if value else t("gui_cv_no")
-    if kind == "code" and spec is not None and spec.taxonomy:
+    if field_type == "code" and spec is not None and spec.taxonomy:
         return texts.label(spec.taxonomy, value)
-    if kind == "codes" and spec is not None and spec.taxonomy and isinstance(value, list):
+    if field_type == "codes" and spec is not None and spec.taxonomy and isinstance(value, list):
         return ", ".join(texts.label(spec.taxonomy, v) for v in value)
-    if kind == "date":
+    if field_type == "date":
         return display_date(value)
-    if kind == "village" and isinstance(value, str):
+    if field_type == "village" and isinstance(value, str):
         regions = load_regions()
         if regions.is_village(value):
             village = regions.village(value)
@@ -427,7 +428,7 @@ class CaseView(QWidget):
                 "gui_cv_meta",
                 reported=display_date(doc.get("reported_on")) or "-",
                 changes=view.changes,
-                updated=_local(view.updated.wall),
+                updated=local_time(view.updated.wall),
             )
         )
         self._render_review(view.conflicts, doc)
@@ -648,12 +649,9 @@ class CaseView(QWidget):
                 if len(names) > len(shown):
                     what += " " + t("gui_cv_more", count=len(names) - len(shown))
                 full = ", ".join(names)
-            if entry.change_id.device == own_device:
-                device = t("gui_cv_this_device")
-            else:
-                device = t("gui_cv_other_device", tag=device_tag(entry.change_id.device))
-            author = entry.author if entry.author != "recovery" else t("gui_cv_recovery_user")
-            cells = [_local(entry.hlc.wall), author, device, what]
+            device = device_label(self._texts, entry.change_id.device, own_device)
+            author = author_label(self._texts, entry.author)
+            cells = [local_time(entry.hlc.wall), author, device, what]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setFlags(Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled)
@@ -672,8 +670,23 @@ def _items(doc: Mapping[str, Any], name: str) -> list[Mapping[str, Any]]:
     return [i for i in doc.get(name) or [] if isinstance(i, Mapping)]
 
 
-def _local(wall_ms: int) -> str:
+def local_time(wall_ms: int) -> str:
+    """A change's wall-clock time (ms since the epoch) in local time, day first."""
     return datetime.fromtimestamp(wall_ms / 1000).strftime("%d/%m/%Y %H:%M")
+
+
+def device_label(texts: Texts, device: str, own_device: str | None) -> str:
+    """ "Laptop ini" for this laptop's changes, else "Perangkat lain (tag)"."""
+    if device == own_device:
+        return texts.t("gui_cv_this_device")
+    return texts.t("gui_cv_other_device", tag=device_tag(device))
+
+
+def author_label(texts: Texts, author: str | None) -> str:
+    """Who made a change; a change made after opening with the recovery code says so."""
+    if author == "recovery":
+        return texts.t("gui_cv_recovery_user")
+    return author or "-"
 
 
 class CaseViewWindow(QWidget):
