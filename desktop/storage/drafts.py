@@ -1,9 +1,10 @@
 """Unsaved form input kept sealed in the database, so a crash or a lock loses nothing typed.
 
 A draft is one row of ``sealed_meta`` keyed ``draft:<record id>`` (``draft:new`` for a case not
-saved yet), sealed with AES-256-GCM under its own subkey of the vault's data key and bound to its
-key by the associated data — like every other blob, never plaintext on disk (DESIGN.md §4). The
-plain key reveals only that an edit of that (random) record id, or a new record, is pending.
+saved yet, ``draft:new-outreach`` for a new outreach event), sealed with AES-256-GCM under its
+own subkey of the vault's data key and bound to its key by the associated data — like every
+other blob, never plaintext on disk (DESIGN.md §4). The plain key reveals only that an edit of
+that (random) record id, or a new record, is pending.
 
 Written over the store's write transaction (its serializing lock, ``BEGIN IMMEDIATE``) without
 changing ``store.py``: these functions use ``Store._write``/``Store._read`` and the store's
@@ -45,14 +46,18 @@ _UPSERT = _upsert.on_conflict_do_update(
 )
 
 
-def draft_key(record_id: str | None) -> str:
-    """The key of the draft of a record (``None``: a new record).
+def draft_key(record_id: str | None, *, kind: str = "case") -> str:
+    """The key of the draft of a record (``None``: a new record of ``kind``).
+
+    A new case keeps ``draft:new``; a new record of another kind has its own key
+    (``draft:new-outreach``), so the two forms never restore each other's input. An edit is
+    keyed by its record id whatever the kind (ids are unique).
 
     Raises:
         ValueError: ``record_id`` is not a record id (a UUID).
     """
     if record_id is None:
-        return DRAFT_PREFIX + NEW
+        return DRAFT_PREFIX + (NEW if kind == "case" else f"{NEW}-{kind}")
     if str(uuid.UUID(record_id)) != record_id:
         raise ValueError(f"not a record id: {record_id!r}")
     return DRAFT_PREFIX + record_id

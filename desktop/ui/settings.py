@@ -13,11 +13,12 @@ from PySide6.QtCore import QSettings
 
 from desktop.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
-__all__ = ["SETTINGS_NAME", "Settings", "load_settings", "save_settings"]
+__all__ = ["MINUTES_RANGE", "SETTINGS_NAME", "Settings", "load_settings", "save_settings"]
 
 SETTINGS_NAME = "settings.ini"
 
-_MINUTES = (1, 240)
+MINUTES_RANGE = (1, 240)
+"""The lowest and highest number of minutes accepted for auto-lock and the sync interval."""
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ def _minutes(value: object, default: int) -> int:
         number = int(str(value))
     except ValueError:
         return default
-    low, high = _MINUTES
+    low, high = MINUTES_RANGE
     return number if low <= number <= high else default
 
 

@@ -71,6 +71,7 @@ class SyncController(QObject):
         self._generation = 0
         self.view = SyncView()
         self._event_received.connect(self._on_event_received)
+        ctx.settings_changed.connect(self._on_settings_changed)
 
     @property
     def scheduler(self) -> SyncScheduler | None:
@@ -146,6 +147,12 @@ class SyncController(QObject):
         interval = self._ctx.settings.sync_interval_minutes * 60.0
         self._scheduler = self._ctx.scheduler_factory(store, on_event, interval)
         self._scheduler.start()
+
+    @Slot()
+    def _on_settings_changed(self) -> None:
+        # The sync interval from the settings page, for the rounds after the current wait.
+        if self._scheduler is not None:
+            self._scheduler.interval_s = self._ctx.settings.sync_interval_minutes * 60.0
 
     @Slot(object, int)
     def _on_event_received(self, event: SchedulerEvent, generation: int) -> None:
