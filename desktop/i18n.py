@@ -598,6 +598,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "unreadable": ("the file cannot be read", "berkas tidak dapat dibaca"),
     # --- GUI (desktop/ui): screens of the desktop app. Codes start with gui_; gui_err_<code>
     "gui_new_case": ("New case", "Kasus baru"),
+    "gui_new_outreach_action": ("New outreach", "Sosialisasi baru"),
     # words an error for the screens where the shared text names a CLI command.
     "help_gui": (
         "open the desktop app (the default without a command)",
@@ -799,18 +800,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "gui_nav_review": ("Needs review", "Perlu ditinjau"),
     "gui_nav_recap": ("Recap", "Rekap"),
     "gui_nav_settings": ("Settings", "Pengaturan"),
-    "gui_outreach_placeholder": (
-        "Outreach events and their form come in the next version.",
-        "Daftar dan formulir kegiatan sosialisasi hadir pada versi berikutnya.",
-    ),
-    "gui_review_placeholder": (
-        "Fields changed on two laptops at once will be listed here to choose the right value.",
-        "Isian yang diubah di dua laptop sekaligus akan tampil di sini untuk dipilih nilai yang benar.",
-    ),
-    "gui_recap_placeholder": (
-        "The village recap (cases by type of violence, sex and age; outreach participants) comes in the next version.",
-        "Rekap desa (kasus menurut jenis kekerasan, jenis kelamin dan usia; peserta sosialisasi) hadir pada versi berikutnya.",
-    ),
     "gui_col_code": ("Case code", "Kode kasus"),
     "gui_col_reported": ("Reported", "Tanggal lapor"),
     "gui_col_status": ("Status", "Status"),
@@ -841,10 +830,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "gui_settings_language": ("Language", "Bahasa"),
     "gui_settings_autolock": ("Lock after no activity for", "Kunci bila tidak dipakai selama"),
     "gui_settings_minutes_suffix": (" minutes", " menit"),
-    "gui_settings_more": (
-        "Server address, sync interval, passphrase and users come in the next version.",
-        "Alamat server, jadwal sinkron, frasa sandi dan pengguna hadir pada versi berikutnya.",
-    ),
     # bundles by hand
     "gui_export_action": ("Export bundle to a folder…", "Ekspor bundel ke folder…"),
     "gui_export_title": ("Export bundle", "Ekspor bundel"),

@@ -124,6 +124,7 @@ class MainWindow(QMainWindow):
         self.new_case_action = action(
             "new_case", self._on_new_case_triggered, QKeySequence(QKeySequence.StandardKey.New)
         )
+        self.new_outreach_action = action("new_outreach", self._on_new_outreach_triggered)
         self.sync_now_action = action("sync_now", self._on_sync_now_triggered)
         self.export_action = action("export_bundles", self._on_export_triggered)
         self.apply_action = action("apply_files", self._on_apply_triggered)
@@ -134,6 +135,7 @@ class MainWindow(QMainWindow):
 
         self.file_menu = QMenu(self)
         self.file_menu.addAction(self.new_case_action)
+        self.file_menu.addAction(self.new_outreach_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.export_action)
         self.file_menu.addAction(self.apply_action)
@@ -152,6 +154,7 @@ class MainWindow(QMainWindow):
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.toolbar.setIconSize(QSize(16, 16))
         self.toolbar.addAction(self.new_case_action)
+        self.toolbar.addAction(self.new_outreach_action)
         self.toolbar.addSeparator()
         self.toolbar.addAction(self.sync_now_action)
         self.toolbar.addAction(self.export_action)
@@ -209,7 +212,13 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         unlocked = not self.locked
         phase = self.sync.view.phase
-        for act in (self.new_case_action, self.export_action, self.apply_action, self.lock_action):
+        for act in (
+            self.new_case_action,
+            self.new_outreach_action,
+            self.export_action,
+            self.apply_action,
+            self.lock_action,
+        ):
             act.setEnabled(unlocked)
         self.sync_now_action.setEnabled(unlocked and self.sync.can_sync_now and phase != "syncing")
         self.enroll_action.setEnabled(unlocked and phase == "not_enrolled")
@@ -360,6 +369,11 @@ class MainWindow(QMainWindow):
         """Show the page of a navigation code (``gui_nav_cases``, ``gui_nav_review``...)."""
         self.navigation.setCurrentRow(NAVIGATION.index(code))
 
+    @Slot()
+    def _on_new_outreach_triggered(self) -> None:
+        if self.ctx.store is not None:
+            self.outreach_page.open_new()
+
     # ------------------------------------------------------------------ texts, quit
 
     @Slot()
@@ -376,6 +390,7 @@ class MainWindow(QMainWindow):
         self.sync_menu.setTitle(t("gui_menu_sync"))
         self.toolbar.setWindowTitle(t("gui_toolbar"))
         self.new_case_action.setText(t("gui_new_case"))
+        self.new_outreach_action.setText(t("gui_new_outreach_action"))
         self.sync_now_action.setText(t("gui_sync_now"))
         self.export_action.setText(t("gui_export_action"))
         self.apply_action.setText(t("gui_apply_action"))

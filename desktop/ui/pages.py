@@ -35,34 +35,7 @@ from desktop.ui.settingsdialogs import (
 from desktop.ui.widgets import heading, set_tone
 from simpul.errors import UserError
 
-__all__ = ["PlaceholderPage", "SettingsPage"]
-
-
-class PlaceholderPage(QWidget):
-    """A page title and a sentence saying what will be here."""
-
-    def __init__(
-        self, ctx: AppContext, title_code: str, body_code: str, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self._ctx = ctx
-        self._codes = (title_code, body_code)
-        self._title = heading(1)
-        self._body = QLabel()
-        self._body.setWordWrap(True)
-        set_tone(self._body, "hint")
-        layout = QVBoxLayout(self)
-        layout.addWidget(self._title)
-        layout.addWidget(self._body)
-        layout.addStretch(1)
-        ctx.texts.changed.connect(self._retranslate)
-        self._retranslate()
-
-    @Slot()
-    def _retranslate(self) -> None:
-        title, body = self._codes
-        self._title.setText(self._ctx.texts.t(title))
-        self._body.setText(self._ctx.texts.t(body))
+__all__ = ["SettingsPage"]
 
 
 class SettingsPage(QWidget):
