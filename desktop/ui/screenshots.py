@@ -18,20 +18,25 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QWidget, QWizard
 
 from desktop.storage import vault
+from desktop.storage.store import Store
 from desktop.storage.vault import KdfCost
 from desktop.sync.engine import SyncProgress, SyncReport
 from desktop.sync.errors import OfflineError
 from desktop.sync.scheduler import SchedulerEvent, SyncScheduler
 from desktop.sync.state import Enrollment, SyncState, now_iso
 from desktop.ui.app import prepare_application, start
+from desktop.ui.casedetail import CaseViewWindow
+from desktop.ui.caseform import open_edit_case
 from desktop.ui.context import AppContext
 from desktop.ui.crash import CrashDialog, crash_details
 from desktop.ui.enrollform import EnrollDialog
 from desktop.ui.mainwindow import MainWindow
+from desktop.ui.outreachform import open_new_outreach
 from desktop.ui.prompter import Prompter
 from desktop.ui.wizard import SetupWizard
 from simpul.bundle import EncryptionKeyPair, SigningKeyPair
-from simpul.synthetic import generate_cases
+from simpul.changes import Change, ChangeId, FieldEdit, Hlc
+from simpul.synthetic import generate_cases, generate_outreach
 
 ROOT = Path(__file__).resolve().parents[2]
 PASS = "kunci rahasia desa pemalang"
@@ -167,6 +172,25 @@ def _enroll_fake(ctx: AppContext) -> None:
     )
 
 
+def _conflict(store: Store) -> None:
+    """A case whose status was changed at the district and on this laptop at once."""
+    case = store.records(kind="case")[0]
+    latest = store.history(case.record_id)[-1].hlc
+    heads = frozenset(c for c, _v in store.heads(case.record_id, "status"))
+    elsewhere = Change(
+        ChangeId("district0000beef", 1),
+        case.record_id,
+        "case",
+        Hlc(latest.wall + 60_000, 0),
+        "petugas.uptd",
+        (FieldEdit("status", "diterima_uptd", heads),),
+    )
+    store.apply_changes([elsewhere])
+    store.save(
+        {**case.doc, "id": case.record_id, "status": "ditolak_korban"}, kind="case", base=case
+    )
+
+
 def _main_window(app: QApplication, ctx: AppContext, window: MainWindow, out: Path) -> None:
     store = ctx.store
     assert store is not None
@@ -194,18 +218,64 @@ def _main_window(app: QApplication, ctx: AppContext, window: MainWindow, out: Pa
     _wait(app, lambda: not window.locked)
     _wait(app, lambda: window.sync.view.phase == "offline")
     _save(window, out, "08-kasus")
+    store = ctx.store  # the one the unlock opened
+    assert store is not None
 
-    window.navigation.setCurrentRow(window.navigation.count() - 1)
+    case = next(r for r in store.records(kind="case") if len(r.doc.get("victims") or []) >= 2)
+    form = open_edit_case(ctx, case.record_id, window)
+    form.resize(1060, 780)
     app.processEvents()
-    _save(window, out, "09-pengaturan")
-    window.navigation.setCurrentRow(0)
+    _save(form, out, "09-formulir-kasus")
+    form.close()
+    view = CaseViewWindow(ctx, case.record_id, window)
+    view.resize(980, 760)
+    view.show()
+    _wait(app, lambda: not ctx.runner.busy)
+    _save(view, out, "10-rincian-kasus")
+    view.close()
+
+    store.save_many(generate_outreach(9, seed=2025, village=VILLAGE))
+    ctx.records_changed.emit()
+    window.show_page("gui_nav_outreach")
+    _wait(app, lambda: window.outreach_page.model.rowCount() == 9 and not ctx.runner.busy)
+    _save(window, out, "11-sosialisasi")
+    outreach = open_new_outreach(ctx, window)
+    outreach.form.field("title").set_value("Sosialisasi Pencegahan Perkawinan Anak")
+    outreach.resize(1000, 780)
+    app.processEvents()
+    _save(outreach, out, "12-formulir-sosialisasi")
+    outreach.close()
+
+    _conflict(store)
+    ctx.records_changed.emit()
+    window.show_page("gui_nav_review")
+    page = window.review_page
+    _wait(app, lambda: page.model.rowCount() > 0 and not ctx.runner.busy)
+    page.table.selectRow(0)
+    _wait(app, lambda: not ctx.runner.busy)
+    _save(window, out, "13-perlu-ditinjau")
+
+    window.show_page("gui_nav_recap")
+    recap = window.recap_page
+    _wait(app, lambda: recap.period.count() > 1 and not ctx.runner.busy)
+    recap.period.setCurrentIndex(1)  # this year
+    _wait(app, lambda: not ctx.runner.busy)
+    window.resize(1100, 900)
+    app.processEvents()
+    _save(window, out, "14-rekap")
+    window.resize(1100, 680)
+
+    window.show_page("gui_nav_settings")
+    _wait(app, lambda: not ctx.runner.busy)
+    _save(window, out, "15-pengaturan")
+    window.show_page("gui_nav_cases")
 
     dialog = EnrollDialog(ctx, store, window)
     dialog.form.server.setText("https://simpul.pemalangkab.go.id")
     dialog.form.code.setText("7KQ2-M4XD")
     dialog.show()
     app.processEvents()
-    _save(dialog, out, "10-daftar-ke-kabupaten")
+    _save(dialog, out, "16-daftar-ke-kabupaten")
     dialog.close()
 
     try:  # a real exception, so the details are what a user would copy
@@ -215,5 +285,5 @@ def _main_window(app: QApplication, ctx: AppContext, window: MainWindow, out: Pa
     crash = CrashDialog(ctx.texts, details, window)
     crash.show()
     app.processEvents()
-    _save(crash, out, "11-kesalahan-program")
+    _save(crash, out, "17-kesalahan-program")
     crash.close()
