@@ -3,14 +3,11 @@ search as you type and a button for a new one."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
@@ -32,9 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.storage.store import RecordView, Store
-from desktop.ui.cases import SEARCH_DELAY_MS, SORT_ROLE, display_date
+from desktop.ui.cases import SEARCH_DELAY_MS, display_date
 from desktop.ui.context import AppContext
-from desktop.ui.language import Texts
+from desktop.ui.tablemodel import SORT_ROLE, RowTableModel
 from desktop.ui.widgets import heading, set_tone
 from simpul.errors import UserError
 from simpul.records.wilayah import load_regions
@@ -99,14 +96,11 @@ def load_rows(store: Store) -> list[OutreachRow]:
     return [OutreachRow.from_view(v) for v in store.records("outreach")]
 
 
-class OutreachTableModel(QAbstractTableModel):
-    """Columns: record code, date held, title, type, venue village, participants, review.
-
-    ``SORT_ROLE`` gives the raw value a column sorts by (ISO date, count).
-    """
+class OutreachTableModel(RowTableModel[OutreachRow]):
+    """Columns: record code, date held, title, type, venue village, participants, review."""
 
     CODE, HELD, TITLE, TYPE, VILLAGE, PARTICIPANTS, REVIEW = range(7)
-    _HEADERS = (
+    HEADERS = (
         "gui_outreach_col_code",
         "gui_outreach_col_held",
         "gui_outreach_col_title",
@@ -115,58 +109,10 @@ class OutreachTableModel(QAbstractTableModel):
         "gui_outreach_col_participants",
         "gui_col_review",
     )
+    NUMBER_COLUMNS = frozenset({PARTICIPANTS})
+    LABEL_COLUMNS = frozenset({TYPE})
 
-    def __init__(self, texts: Texts, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._texts = texts
-        self._rows: list[OutreachRow] = []
-        texts.changed.connect(self._on_language_changed)
-
-    def set_rows(self, rows: Sequence[OutreachRow]) -> None:
-        """Replace every row (after loading, a save or a search; empty on lock)."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> OutreachRow:
-        """The activity shown on ``row``."""
-        return self._rows[row]
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._HEADERS)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row, column = self._rows[index.row()], index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, column)
-        if role == SORT_ROLE:
-            return self._sort_key(row, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == self.PARTICIPANTS:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole and column == self.REVIEW and row.needs_review:
-            return self._texts.t("gui_review_tooltip")
-        return None
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> object:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self._HEADERS)
-        ):
-            return self._texts.t(self._HEADERS[section])
-        return None
-
-    def _display(self, row: OutreachRow, column: int) -> str | None:
+    def display(self, row: OutreachRow, column: int) -> str | None:
         if column == self.CODE:
             return row.code
         if column == self.HELD:
@@ -183,22 +129,19 @@ class OutreachTableModel(QAbstractTableModel):
             return self._texts.t("gui_needs_review") if row.needs_review else ""
         return None
 
-    def _sort_key(self, row: OutreachRow, column: int) -> Any:
+    def sort_key(self, row: OutreachRow, column: int) -> Any:
         if column == self.PARTICIPANTS:
             return row.participants
         if column == self.REVIEW:
             return int(row.needs_review)
         if column == self.HELD:
             return row.held_on
-        return (self._display(row, column) or "").casefold()
+        return (self.display(row, column) or "").casefold()
 
-    @Slot()
-    def _on_language_changed(self) -> None:
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._HEADERS) - 1)
-        if self._rows:
-            self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self._rows) - 1, len(self._HEADERS) - 1)
-            )
+    def tooltip(self, row: OutreachRow, column: int) -> str | None:
+        if column == self.REVIEW and row.needs_review:
+            return self._texts.t("gui_review_tooltip")
+        return None
 
 
 class OutreachPage(QWidget):

@@ -15,10 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QItemSelection,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     Qt,
     Signal,
@@ -59,6 +57,7 @@ from desktop.ui.caseform_rules import item_numbers, path_label
 from desktop.ui.context import AppContext
 from desktop.ui.language import Texts
 from desktop.ui.outreachform import outreach_path_label
+from desktop.ui.tablemodel import RowTableModel
 from desktop.ui.widgets import heading, set_tone
 from simpul.changes import ChangeId
 from simpul.errors import UserError
@@ -226,11 +225,11 @@ def _one_line(text: str) -> str:
 # ---------------------------------------------------------------------- the list
 
 
-class ReviewTableModel(QAbstractTableModel):
+class ReviewTableModel(RowTableModel[ReviewItem]):
     """Columns: record code, kind, field, competing values, who set them."""
 
     CODE, KIND, FIELD, VALUES, WHO = range(5)
-    _HEADERS = (
+    HEADERS = (
         "gui_rv_col_code",
         "gui_rv_col_kind",
         "gui_rv_col_field",
@@ -238,61 +237,27 @@ class ReviewTableModel(QAbstractTableModel):
         "gui_rv_col_who",
     )
 
-    def __init__(self, texts: Texts, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._texts = texts
-        self._items: list[ReviewItem] = []
-        texts.changed.connect(self._on_language_changed)
-
     def set_items(self, items: Sequence[ReviewItem]) -> None:
         """Replace every entry (after a load; empty on lock)."""
-        self.beginResetModel()
-        self._items = list(items)
-        self.endResetModel()
+        self.set_rows(items)
 
     def item_at(self, row: int) -> ReviewItem:
         """The entry shown on ``row``."""
-        return self._items[row]
+        return self.row_at(row)
 
     def row_of(self, key: tuple[str, str]) -> int:
         """The row of the entry with that record and field, or -1."""
-        return next((n for n, item in enumerate(self._items) if item.key == key), -1)
+        return next((n for n, item in enumerate(self._rows) if item.key == key), -1)
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._items)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._HEADERS)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._items):
+    def tooltip(self, item: ReviewItem, column: int) -> str | None:
+        if column not in (self.VALUES, self.WHO):
             return None
-        item, column = self._items[index.row()], index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(item, column)
-        if role == Qt.ItemDataRole.ToolTipRole and column in (self.VALUES, self.WHO):
-            return "\n".join(
-                f"{value_text(self._texts, item.kind, item.path, c.value)} — "
-                f"{who_text(self._texts, c)}"
-                for c in item.candidates
-            )
-        return None
+        return "\n".join(
+            f"{value_text(self._texts, item.kind, item.path, c.value)} — {who_text(self._texts, c)}"
+            for c in item.candidates
+        )
 
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> object:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self._HEADERS)
-        ):
-            return self._texts.t(self._HEADERS[section])
-        return None
-
-    def _display(self, item: ReviewItem, column: int) -> str | None:
+    def display(self, item: ReviewItem, column: int) -> str | None:
         t = self._texts.t
         if column == self.CODE:
             return item.code
@@ -308,14 +273,6 @@ class ReviewTableModel(QAbstractTableModel):
         if column == self.WHO:
             return ", ".join(dict.fromkeys(c.author or "-" for c in item.candidates))
         return None
-
-    @Slot()
-    def _on_language_changed(self) -> None:
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._HEADERS) - 1)
-        if self._items:
-            self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self._items) - 1, len(self._HEADERS) - 1)
-            )
 
 
 # ---------------------------------------------------------------------- the choices

@@ -8,8 +8,9 @@ from PySide6.QtCore import QPersistentModelIndex, Qt
 from pytestqt.modeltest import ModelTester
 
 from desktop.storage.store import Store
-from desktop.ui.cases import SORT_ROLE, CaseRow, CaseTableModel
+from desktop.ui.cases import CaseRow, CaseTableModel
 from desktop.ui.language import Texts
+from desktop.ui.tablemodel import SORT_ROLE
 from simpul.synthetic import generate_cases
 
 from .conftest import FAST_KDF, PASS, VILLAGE
