@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -70,6 +70,7 @@ from desktop.ui.caseform_rules import (
     section_of,
 )
 from desktop.ui.context import AppContext
+from desktop.ui.formwindow import FormWindow, open_form_window
 from desktop.ui.widgets import heading, set_tone
 from simpul.errors import UserError
 from simpul.records.derived import is_child, parse_date, victim_age
@@ -1372,9 +1373,9 @@ def deadline_text(t: Callable[..., str], doc: Mapping[str, Any], now: datetime) 
 # ---------------------------------------------------------------------- windows
 
 
-class CaseFormWindow(QWidget):
-    """The window of one case form. Closing it keeps unsaved input as a draft; a save closes
-    it; a lock empties and closes it. Its title carries the case code, never a name.
+class CaseFormWindow(FormWindow):
+    """The window of one case form. Closing it keeps unsaved input as a draft; a save
+    closes it; a lock empties and closes it. Its title carries the case code, never a name.
 
     Signals:
         saved: The case was saved (its :class:`RecordView`).
@@ -1385,35 +1386,11 @@ class CaseFormWindow(QWidget):
     def __init__(
         self, ctx: AppContext, *, view: RecordView | None = None, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent, Qt.WindowType.Window)
+        self.form = CaseForm(ctx, view=view)
+        super().__init__(ctx, self.form, registry=_OPEN, parent=parent)  # type: ignore[arg-type]
         self.setObjectName("case_form_window")
-        self.ctx = ctx
-        self.form = CaseForm(ctx, view=view, parent=self)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self.form)
-        self.form.saved.connect(self._on_form_saved)
-        self.form.close_requested.connect(self.close)
-        self.form.lock_closed.connect(self.close)
-        ctx.texts.changed.connect(self._retranslate)
         self.resize(1060, 780)
         self._retranslate()
-
-    @Slot()
-    def _retranslate(self) -> None:
-        self.setWindowTitle(f"{self.form.window_title()} — {self.ctx.texts.t('gui_app_name')}")
-
-    @Slot(object)
-    def _on_form_saved(self, view: RecordView) -> None:
-        self.saved.emit(view)
-        self.close()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        self.form.finish()
-        _OPEN.pop(self.form.draft_key, None)
-        if self.parent() is not None:
-            self.deleteLater()
-        super().closeEvent(event)
 
 
 _OPEN: dict[str, CaseFormWindow] = {}
@@ -1422,15 +1399,7 @@ _OPEN: dict[str, CaseFormWindow] = {}
 
 def _open(ctx: AppContext, view: RecordView | None, parent: QWidget | None) -> CaseFormWindow:
     key = drafts.draft_key(view.record_id if view is not None else None)
-    window = _OPEN.get(key)
-    if window is None:
-        window = CaseFormWindow(ctx, view=view, parent=parent)
-        _OPEN[key] = window
-        window.show()
-    else:
-        window.show()
-        window.raise_()  # already open: bring it to the front
-    window.activateWindow()
+    window = open_form_window(_OPEN, key, lambda: CaseFormWindow(ctx, view=view, parent=parent))
     window.form.go_to_section("report")
     return window
 

@@ -24,8 +24,6 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
-    QCloseEvent,
-    QKeyEvent,
     QKeySequence,
     QRegularExpressionValidator,
     QShortcut,
@@ -70,6 +68,7 @@ from desktop.ui.caseform_fields import (
 )
 from desktop.ui.caseform_rules import display_date
 from desktop.ui.context import AppContext
+from desktop.ui.formwindow import FormWindow, open_form_window
 from desktop.ui.language import Texts
 from desktop.ui.widgets import heading, set_tone
 from simpul.errors import UserError
@@ -1057,7 +1056,7 @@ class OutreachForm(QWidget):
 # ---------------------------------------------------------------------- windows
 
 
-class OutreachFormWindow(QWidget):
+class OutreachFormWindow(FormWindow):
     """The window of one outreach form. Closing it keeps unsaved input as a draft; a save
     closes it; a lock empties and closes it. Its title carries the record code, never a name.
 
@@ -1070,42 +1069,11 @@ class OutreachFormWindow(QWidget):
     def __init__(
         self, ctx: AppContext, *, view: RecordView | None = None, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent, Qt.WindowType.Window)
+        self.form = OutreachForm(ctx, view=view)
+        super().__init__(ctx, self.form, registry=_OPEN, parent=parent)  # type: ignore[arg-type]
         self.setObjectName("outreach_form_window")
-        self.ctx = ctx
-        self.form = OutreachForm(ctx, view=view, parent=self)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self.form)
-        self.form.saved.connect(self._on_form_saved)
-        self.form.close_requested.connect(self.close)
-        self.form.lock_closed.connect(self.close)
-        ctx.texts.changed.connect(self._retranslate)
         self.resize(900, 760)
         self._retranslate()
-
-    @Slot()
-    def _retranslate(self) -> None:
-        self.setWindowTitle(f"{self.form.window_title()} — {self.ctx.texts.t('gui_app_name')}")
-
-    @Slot(object)
-    def _on_form_saved(self, view: RecordView) -> None:
-        self.saved.emit(view)
-        self.close()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Esc closes the window; what was typed stays as a draft."""
-        if event.key() == Qt.Key.Key_Escape:
-            self.close()
-            return
-        super().keyPressEvent(event)
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        self.form.finish()
-        _OPEN.pop(self.form.draft_key, None)
-        if self.parent() is not None:
-            self.deleteLater()
-        super().closeEvent(event)
 
 
 _OPEN: dict[str, OutreachFormWindow] = {}
@@ -1114,15 +1082,7 @@ _OPEN: dict[str, OutreachFormWindow] = {}
 
 def _open(ctx: AppContext, view: RecordView | None, parent: QWidget | None) -> OutreachFormWindow:
     key = drafts.draft_key(view.record_id if view is not None else None, kind=KIND)
-    window = _OPEN.get(key)
-    if window is None:
-        window = OutreachFormWindow(ctx, view=view, parent=parent)
-        _OPEN[key] = window
-        window.show()
-    else:
-        window.show()
-        window.raise_()  # already open: bring it to the front
-    window.activateWindow()
+    window = open_form_window(_OPEN, key, lambda: OutreachFormWindow(ctx, view=view, parent=parent))
     window.form.field("title").setFocus(Qt.FocusReason.ActiveWindowFocusReason)
     return window
 
