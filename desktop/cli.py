@@ -15,16 +15,18 @@ import sys
 import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from desktop.i18n import LANGUAGES, current_language, translate
 from desktop.problem_messages import problem_text
 from desktop.storage.errors import DiskFullError, StorageError, WriteFailedError
 from desktop.storage.profile import resolve_profile_dir
 from desktop.storage.sealing import CorruptDataError
-from desktop.storage.store import RecordView, Store, UnknownRecordError, ValidationFailedError
 from simpul.cli_language import argparse_language, lang_option
 from simpul.errors import UserError
+
+if TYPE_CHECKING:  # the store (SQLAlchemy) loads in the commands that use it, not for the GUI
+    from desktop.storage.store import RecordView, Store, ValidationFailedError
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -100,6 +102,8 @@ class _Context:
         return first
 
     def open_store(self) -> Store:
+        from desktop.storage.store import Store
+
         Store.load_vault(self.profile)  # says "no profile" before asking for a passphrase
         return Store.open(self.profile, passphrase=self.passphrase())
 
@@ -168,6 +172,8 @@ def cmd_init(ctx: _Context) -> int:
     if (ctx.profile / "vault.json").exists():
         raise CliError("profile_exists")
     passphrase = ctx.new_passphrase("SIMPUL_PASSPHRASE")
+    from desktop.storage.store import Store
+
     store, code = Store.create(
         ctx.profile, village=village.code, user=ctx.args.user, passphrase=passphrase
     )
@@ -206,6 +212,8 @@ def cmd_record_add(ctx: _Context) -> int:
         raise CliError("unknown_kind", kind=str(found))
     if not (found or wanted):
         raise CliError("kind_missing")
+    from desktop.storage.store import UnknownRecordError, ValidationFailedError
+
     with ctx.open_store() as store:
         record_id = doc.get("id")
         claimed = found or wanted
@@ -673,6 +681,8 @@ def _find_user(users: Sequence[str], name: str) -> str | None:
 
 
 def cmd_recover(ctx: _Context) -> int:
+    from desktop.storage.store import Store
+
     Store.load_vault(ctx.profile)
     code = ctx.recovery_code()
     with Store.open_with_recovery_code(ctx.profile, code=code) as store:
@@ -824,6 +834,8 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
 
     json_flag(add("audit", cmd_audit, "help_audit"))
     add("gui", cmd_gui, "help_gui")
+    p = add("district", cmd_district, "help_district")
+    p.add_argument("--server", metavar="URL", help=h("help_district_server"))
     return parser
 
 
@@ -845,6 +857,15 @@ def cmd_gui(ctx: _Context) -> int:
     if not _display_available():
         raise CliError("gui_no_display")
     return _run_gui(ctx.args.profile, ctx.args.lang)
+
+
+def cmd_district(ctx: _Context) -> int:
+    """District mode: sign in to the district server (imports, follow-up, devices, reports)."""
+    if not _display_available():
+        raise CliError("gui_no_display")
+    from desktop.ui.district.app import main as district_main
+
+    return district_main(profile=ctx.args.profile, lang=ctx.args.lang, server=ctx.args.server)
 
 
 def _fail(

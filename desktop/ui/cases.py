@@ -11,7 +11,6 @@ from PySide6.QtCore import (
     QIdentityProxyModel,
     QModelIndex,
     Qt,
-    QTimer,
     Slot,
 )
 from PySide6.QtWidgets import (
@@ -32,13 +31,13 @@ from desktop.ui import ops
 from desktop.ui.caseform_fields import DateField
 from desktop.ui.context import AppContext
 from desktop.ui.tablemodel import RowTableModel
-from desktop.ui.widgets import heading, set_tone
+from desktop.ui.widgets import Debouncer, heading, set_tone
 from simpul.records.taxonomy import load_taxonomy
 
 __all__ = ["CaseFilter", "CaseRow", "CaseTableModel", "CasesPage"]
 
-SEARCH_DELAY_MS = 150
-"""Search as you type waits this long after the last key (one filtering per burst)."""
+SEARCH_DELAY_MS = 60
+"""Search as you type answers the first key at once, then waits this long for a pause."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,11 +167,8 @@ class CasesPage(QWidget):
         self.search.setClearButtonEnabled(True)
         self._search_label = QLabel()
         self._search_label.setBuddy(self.search)
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.apply_filters)
-        self.search.textChanged.connect(self._search_timer.start)
+        self._search_timer = Debouncer(self.apply_filters, SEARCH_DELAY_MS, self)
+        self.search.textChanged.connect(self._search_timer.trigger)
         self.status_filter = QComboBox()
         self.violence_filter = QComboBox()
         self.tppo_filter = QCheckBox()
@@ -189,8 +185,8 @@ class CasesPage(QWidget):
         self.status_filter.currentIndexChanged.connect(self.apply_filters)
         self.violence_filter.currentIndexChanged.connect(self.apply_filters)
         self.tppo_filter.toggled.connect(self.apply_filters)
-        self.date_from.textChanged.connect(self._search_timer.start)
-        self.date_to.textChanged.connect(self._search_timer.start)
+        self.date_from.textChanged.connect(self._search_timer.trigger)
+        self.date_to.textChanged.connect(self._search_timer.trigger)
         self.model = CaseTableModel(ctx.texts, self)
         # a pass-through: sorting happens in the model, filtering before the rows reach it
         self.proxy = QIdentityProxyModel(self)
@@ -268,7 +264,6 @@ class CasesPage(QWidget):
     @Slot()
     def apply_filters(self) -> None:
         """Show the rows that match the search text and every filter."""
-        self._search_timer.stop()
         rows = self._all
         text = self.search.text().strip()
         if text:
@@ -297,7 +292,7 @@ class CasesPage(QWidget):
     def clear(self) -> None:
         """Forget every row, the search text and the filters (on lock: the text may be a
         name)."""
-        self._search_timer.stop()
+        self._search_timer.cancel()
         self._all = []
         for widget in (self.search, self.date_from, self.date_to):
             widget.blockSignals(True)

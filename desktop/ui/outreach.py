@@ -11,7 +11,6 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
-    QTimer,
     Signal,
     Slot,
 )
@@ -32,7 +31,7 @@ from desktop.storage.store import RecordView, Store
 from desktop.ui.cases import SEARCH_DELAY_MS, display_date
 from desktop.ui.context import AppContext
 from desktop.ui.tablemodel import SORT_ROLE, RowTableModel
-from desktop.ui.widgets import heading, set_tone
+from desktop.ui.widgets import Debouncer, heading, set_tone
 from simpul.errors import UserError
 from simpul.records.wilayah import load_regions
 
@@ -175,11 +174,8 @@ class OutreachPage(QWidget):
         self.search.setClearButtonEnabled(True)
         self._search_label = QLabel()
         self._search_label.setBuddy(self.search)
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.apply_search)
-        self.search.textChanged.connect(self._search_timer.start)
+        self._search_timer = Debouncer(self.apply_search, SEARCH_DELAY_MS, self)
+        self.search.textChanged.connect(self._search_timer.trigger)
         self.model = OutreachTableModel(ctx.texts, self)
         self.proxy = QSortFilterProxyModel(self)  # a village holds tens to hundreds of events
         self.proxy.setSourceModel(self.model)
@@ -249,7 +245,6 @@ class OutreachPage(QWidget):
     @Slot()
     def apply_search(self) -> None:
         """Show the activities whose code, title, venue or venue village hold the text."""
-        self._search_timer.stop()
         text = self.search.text().strip()
         rows = [r for r in self._all if r.matches(text)] if text else self._all
         self.model.set_rows(rows)
@@ -275,7 +270,7 @@ class OutreachPage(QWidget):
     def clear(self) -> None:
         """Forget every row and the search text (on lock)."""
         self._generation += 1  # a load still running is dropped when it arrives
-        self._search_timer.stop()
+        self._search_timer.cancel()
         self._all = []
         self.search.blockSignals(True)
         self.search.clear()

@@ -1,10 +1,13 @@
-"""Small pieces the screens share: message tones, headings, a busy bar."""
+"""Small pieces the screens share: message tones, headings, a busy bar, a key debouncer."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtWidgets import QLabel, QProgressBar, QWidget
 
-__all__ = ["busy_bar", "heading", "set_tone"]
+__all__ = ["Debouncer", "busy_bar", "heading", "set_tone"]
 
 TONES = ("problem", "success", "hint", "")
 
@@ -61,3 +64,40 @@ QFrame#unlock_card {
 QWidget#lock_screen { background: #eceff1; }
 """
 """The app's style sheet (applied to the QApplication)."""
+
+
+class Debouncer(QObject):
+    """Runs ``action`` at once for the first key of a burst, then once more when the typing
+    pauses for ``delay_ms`` (search as you type: the first letter answers immediately, a fast
+    burst is not filtered key by key)."""
+
+    def __init__(self, action: Callable[[], None], delay_ms: int, parent: QObject) -> None:
+        super().__init__(parent)
+        self._action = action
+        self._pending = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(delay_ms)
+        self._timer.timeout.connect(self._on_timeout)
+
+    @Slot()
+    def trigger(self) -> None:
+        """A key was typed (connect ``textChanged`` here)."""
+        if self._timer.isActive():
+            self._pending = True
+            self._timer.start()  # wait for the pause
+            return
+        self._timer.start()
+        self._action()
+
+    def cancel(self) -> None:
+        """Forget a pending run (the action ran another way, or the page was cleared)."""
+        self._pending = False
+        self._timer.stop()
+
+    @Slot()
+    def _on_timeout(self) -> None:
+        if self._pending:
+            self._pending = False
+            self._timer.start()
+            self._action()

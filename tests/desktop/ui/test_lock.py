@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -132,9 +133,10 @@ def test_idle_locks_and_input_keeps_it_open(
     assert window.idle_watcher.timeout_ms == 5 * 60_000  # the default: five minutes
     unlock(qtbot, window)
     window.idle_watcher.set_timeout_ms(400)
+    handle = window.windowHandle()  # keys arrive through the window, as from a keyboard
     for _ in range(6):  # 600 ms of typing: never 400 ms without input
         qtbot.wait(100)
-        qtbot.keyClick(window.cases_page.table, Qt.Key.Key_Down)
+        QTest.keyClick(handle, Qt.Key.Key_Down)
     assert not window.locked
     qtbot.waitUntil(lambda: window.locked, timeout=3_000)
     assert window.windowTitle() == "Simpul"
