@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from desktop.i18n import LANGUAGES, current_language, translate
-from desktop.problem_messages import problem_text
 from desktop.storage.errors import DiskFullError, StorageError, WriteFailedError
 from desktop.storage.profile import resolve_profile_dir
 from desktop.storage.sealing import CorruptDataError
@@ -252,6 +251,8 @@ def cmd_record_add(ctx: _Context) -> int:
 
 
 def _print_problems(ctx: _Context, exc: ValidationFailedError) -> None:
+    from desktop.problem_messages import problem_text
+
     problems = exc.problems
     if ctx.args.json:
         _print_json(

@@ -19,7 +19,6 @@ from desktop.ui.language import QtWordsTranslator
 from desktop.ui.mainwindow import MainWindow
 from desktop.ui.settings import SETTINGS_NAME
 from desktop.ui.widgets import STYLE_SHEET
-from desktop.ui.wizard import SetupWizard
 
 __all__ = ["main", "prepare_application", "start"]
 
@@ -39,6 +38,8 @@ def start(ctx: AppContext) -> MainWindow:
     if ctx.has_profile():
         window.show()
         return window
+    from desktop.ui.wizard import SetupWizard
+
     wizard = SetupWizard(ctx)
     window.setup_wizard = wizard  # kept alive (and found by tests)
 

@@ -6,27 +6,31 @@ import gc
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
 from desktop.storage.profile import VAULT_NAME
-from desktop.storage.store import Store
-from desktop.sync.scheduler import SchedulerEvent, SyncScheduler, for_store
 from desktop.ui.language import Texts
 from desktop.ui.prompter import Prompter
 from desktop.ui.settings import SETTINGS_NAME, load_settings, save_settings
 from desktop.ui.tasks import TaskRunner
 
+if TYPE_CHECKING:  # loaded with the shell, not before the lock screen shows
+    from desktop.storage.store import Store
+    from desktop.sync.scheduler import SchedulerEvent, SyncScheduler
+
 __all__ = ["AppContext", "SchedulerFactory"]
 
-SchedulerFactory = Callable[[Store, Callable[[SchedulerEvent], None], float], SyncScheduler]
+SchedulerFactory = Callable[["Store", Callable[["SchedulerEvent"], None], float], "SyncScheduler"]
 """Makes the sync scheduler of an unlocked store: ``(store, on_event, interval_s)``."""
 
 
 def _default_scheduler(
     store: Store, on_event: Callable[[SchedulerEvent], None], interval_s: float
 ) -> SyncScheduler:
+    from desktop.sync.scheduler import for_store
+
     return for_store(store, on_event=on_event, interval_s=interval_s)
 
 
@@ -34,12 +38,14 @@ class AppContext(QObject):
     """The app's shared state; the store is set while unlocked and None while locked.
 
     Signals:
+        about_to_unlock: A store is about to be set (the main window builds its pages).
         unlocked: A store was opened (after unlock, recovery or set-up).
         locked: The store was handed over to be closed; nothing personal may stay on screen.
         records_changed: Records were saved or arrived (sync, bundle); lists refresh.
         settings_changed: A preference changed.
     """
 
+    about_to_unlock = Signal()
     unlocked = Signal()
     locked = Signal()
     records_changed = Signal()
@@ -85,6 +91,7 @@ class AppContext(QObject):
         full collection — set off by a sync round's allocations on the worker — walks it while
         holding the interpreter lock, and the screen freezes for ~100-200 ms.
         """
+        self.about_to_unlock.emit()
         self._store = store
         gc.freeze()
         self.unlocked.emit()

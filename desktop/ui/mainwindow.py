@@ -1,11 +1,19 @@
-"""The main window: lock screen or the unlocked shell (navigation, pages, sync status bar)."""
+"""The main window: lock screen or the unlocked shell (navigation, pages, sync status bar).
+
+The lock screen is built first and painted; the shell — the pages, the sync status bar and
+the modules they need (the store with SQLAlchemy, the sync client with requests) — is built
+just after that first paint, while the person types the passphrase, or at the latest when a
+store is about to be set. Start to the lock screen therefore pays for Qt and the lock screen
+only.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSize, Qt, Slot
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -19,19 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.sync.courier import ExportResult, FileOutcome
-from desktop.ui import ops
 from desktop.ui.autolock import IdleWatcher
-from desktop.ui.cases import CasesPage
 from desktop.ui.context import AppContext
-from desktop.ui.enrollform import EnrollDialog
-from desktop.ui.outreach import OutreachPage
-from desktop.ui.pages import SettingsPage
-from desktop.ui.recap import RecapPage
-from desktop.ui.review import ReviewPage
-from desktop.ui.syncstatus import SyncController, SyncStatusWidget
 from desktop.ui.unlock import LockScreen
 from simpul.errors import UserError
+
+if TYPE_CHECKING:
+    from desktop.sync.courier import ExportResult, FileOutcome
+    from desktop.ui.enrollform import EnrollDialog
 
 __all__ = ["MainWindow"]
 
@@ -42,6 +45,22 @@ NAVIGATION = (
     "gui_nav_recap",
     "gui_nav_settings",
 )
+
+_SHELL_PARTS = frozenset(
+    {
+        "cases_page",
+        "outreach_page",
+        "review_page",
+        "recap_page",
+        "settings_page",
+        "pages",
+        "navigation",
+        "shell",
+        "sync",
+        "sync_status",
+    }
+)
+"""Attributes that exist once the shell is built (asking for one builds it)."""
 
 
 class MainWindow(QMainWindow):
@@ -57,13 +76,62 @@ class MainWindow(QMainWindow):
         self.setup_wizard: QWidget | None = None
         """The first-run wizard while it is open (the window shows after it)."""
 
+        self._review_count = 0
+        self._shell_built = False
+        self._shell_scheduled = False
         self.lock_screen = LockScreen(ctx)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.lock_screen)
+        self.setCentralWidget(self.stack)
+        self.idle_watcher = IdleWatcher(ctx.settings.autolock_minutes * 60_000, self)
+
+        self._make_actions()
+        self.idle_watcher.idle.connect(self.lock)
+        ctx.about_to_unlock.connect(self._build_shell)
+        ctx.unlocked.connect(self._on_unlocked)
+        ctx.settings_changed.connect(self._on_settings_changed)
+        ctx.texts.changed.connect(self._retranslate)
+        self.lock_screen.installEventFilter(self)  # its first paint starts building the shell
+        self.resize(1100, 700)
+        self._retranslate()
+        self._show_locked()
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached for attributes not set yet: a shell part asked for before it was built.
+        if name in _SHELL_PARTS:
+            self._build_shell()
+            return self.__dict__[name]
+        raise AttributeError(name)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.lock_screen
+            and event.type() == QEvent.Type.Paint
+            and not self._shell_scheduled
+        ):
+            self._shell_scheduled = True
+            QTimer.singleShot(0, self._build_shell)
+        return False
+
+    @Slot()
+    def _build_shell(self) -> None:
+        """The pages, the navigation and the sync status bar (once)."""
+        if self._shell_built:
+            return
+        self._shell_built = True
+        from desktop.ui.cases import CasesPage
+        from desktop.ui.outreach import OutreachPage
+        from desktop.ui.pages import SettingsPage
+        from desktop.ui.recap import RecapPage
+        from desktop.ui.review import ReviewPage
+        from desktop.ui.syncstatus import SyncController, SyncStatusWidget
+
+        ctx = self.ctx
         self.cases_page = CasesPage(ctx)
         self.outreach_page = OutreachPage(ctx)
         self.review_page = ReviewPage(ctx)
         self.recap_page = RecapPage(ctx)
         self.settings_page = SettingsPage(ctx)
-        self._review_count = 0
         self.pages = QStackedWidget()
         for page in (
             self.cases_page,
@@ -84,28 +152,16 @@ class MainWindow(QMainWindow):
         shell_layout.setSpacing(0)
         shell_layout.addWidget(self.navigation)
         shell_layout.addWidget(self.pages, 1)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.lock_screen)
         self.stack.addWidget(self.shell)
-        self.setCentralWidget(self.stack)
-
         self.sync = SyncController(ctx, self)
         self.sync_status = SyncStatusWidget(ctx, self.sync)
         self.statusBar().addPermanentWidget(self.sync_status, 1)
-        self.idle_watcher = IdleWatcher(ctx.settings.autolock_minutes * 60_000, self)
-
-        self._make_actions()
         self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
-        self.idle_watcher.idle.connect(self.lock)
         self.sync_status.enroll_clicked.connect(self._on_enroll_triggered)
         self.sync.changed.connect(self._update_actions)
         self.review_page.count_changed.connect(self._on_review_count_changed)
-        ctx.unlocked.connect(self._on_unlocked)
-        ctx.settings_changed.connect(self._on_settings_changed)
-        ctx.texts.changed.connect(self._retranslate)
-        self.resize(1100, 700)
         self._retranslate()
-        self._show_locked()
+        self._update_actions()
 
     # ------------------------------------------------------------------ set-up
 
@@ -173,8 +229,10 @@ class MainWindow(QMainWindow):
     @Slot()
     def lock(self) -> None:
         """Drop keys and the working set, and show the lock screen (Ctrl+L, or idle)."""
+        from desktop.ui import ops
+
         store = self.ctx.take_store()  # the pages forget what they show (ctx.locked)
-        scheduler = self.sync.stop()
+        scheduler = self.sync.stop() if self._shell_built else None
         self.idle_watcher.stop()
         if self._enroll_dialog is not None:
             self._enroll_dialog.reject()
@@ -192,6 +250,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_unlocked(self) -> None:
+        self._build_shell()  # already built (ctx.about_to_unlock); a no-op
         self.stack.setCurrentWidget(self.shell)
         self.navigation.setCurrentRow(0)
         self.menuBar().show()
@@ -211,7 +270,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def _update_actions(self) -> None:
         unlocked = not self.locked
-        phase = self.sync.view.phase
+        built = self._shell_built
+        phase = self.sync.view.phase if built else None
         for act in (
             self.new_case_action,
             self.new_outreach_action,
@@ -220,7 +280,9 @@ class MainWindow(QMainWindow):
             self.lock_action,
         ):
             act.setEnabled(unlocked)
-        self.sync_now_action.setEnabled(unlocked and self.sync.can_sync_now and phase != "syncing")
+        self.sync_now_action.setEnabled(
+            built and unlocked and self.sync.can_sync_now and phase != "syncing"
+        )
         self.enroll_action.setEnabled(unlocked and phase == "not_enrolled")
 
     @Slot()
@@ -236,6 +298,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_enroll_triggered(self) -> None:
+        from desktop.ui.enrollform import EnrollDialog
+
         store = self.ctx.store
         if store is None or self._enroll_dialog is not None:
             return
@@ -260,6 +324,8 @@ class MainWindow(QMainWindow):
         folder = self.ctx.prompter.choose_directory(self, t("gui_export_title"))
         if folder is None:
             return
+        from desktop.ui import ops
+
         progress = QProgressDialog(t("gui_export_progress"), "", 0, 0, self)
         progress.setCancelButton(None)  # a bundle is written whole
         progress.setWindowTitle(t("gui_export_title"))
@@ -319,6 +385,8 @@ class MainWindow(QMainWindow):
         paths = self.ctx.prompter.choose_files(self, t("gui_apply_title"), t("gui_apply_filter"))
         if not paths:
             return
+        from desktop.ui import ops
+
         self.apply_action.setEnabled(False)
         ops.apply_files(self.ctx, paths, done=self._on_applied, failed=self._on_apply_failed)
 
@@ -379,7 +447,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def _retranslate(self) -> None:
         t = self.ctx.texts.t
-        for row, code in enumerate(NAVIGATION):
+        for row, code in enumerate(NAVIGATION if self._shell_built else ()):
             item = self.navigation.item(row)
             if item is not None:
                 text = t(code)
@@ -402,9 +470,11 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Quit: stop syncing, lock, finish queued work (a bundle being written, a save)."""
         if not self._closed:
+            from desktop.ui import ops
+
             self._closed = True
             store = self.ctx.take_store()
-            scheduler = self.sync.stop()
+            scheduler = self.sync.stop() if self._shell_built else None
             self.idle_watcher.stop()
             self.lock_screen.recovery.reset()  # a profile opened by the code is locked too
             if store is not None:

@@ -7,6 +7,9 @@ itself: no dialog.
 
 from __future__ import annotations
 
+from types import ModuleType
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -23,14 +26,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.storage.store import Store
-from desktop.ui import ops
 from desktop.ui.context import AppContext
 from desktop.ui.passphrase import PassphraseFields, secret_field
 from desktop.ui.widgets import busy_bar, heading, set_tone
 from simpul.errors import UserError
 
+if TYPE_CHECKING:
+    from desktop.storage.store import Store
+
 __all__ = ["LockScreen", "RecoveryPanel", "UnlockPanel"]
+
+
+def _ops() -> ModuleType:
+    """The door to storage, loaded when first used (not before the lock screen shows)."""
+    from desktop.ui import ops
+
+    return ops
 
 
 def fit_to_current(stack: QStackedWidget) -> None:
@@ -110,7 +121,7 @@ class UnlockPanel(QWidget):
             return
         self._set_busy(True)
         self.message.clear()
-        ops.unlock(self._ctx, text, done=self._on_opened, failed=self._on_failed)
+        _ops().unlock(self._ctx, text, done=self._on_opened, failed=self._on_failed)
 
     def _on_opened(self, store: Store) -> None:
         self._set_busy(False)
@@ -228,7 +239,7 @@ class RecoveryPanel(QWidget):
     def reset(self) -> None:
         """Back to step 1 with empty fields; a store opened by the code is locked again."""
         if self._store is not None:
-            ops.close_store(self._ctx, self._store, None)
+            _ops().close_store(self._ctx, self._store, None)
             self._store = None
         self.code.clear()
         self.fields.clear()
@@ -247,7 +258,7 @@ class RecoveryPanel(QWidget):
             return
         self._set_busy(True)
         self.message.clear()
-        ops.open_with_recovery_code(
+        _ops().open_with_recovery_code(
             self._ctx, code, done=self._on_code_opened, failed=self._on_failed
         )
 
@@ -255,7 +266,7 @@ class RecoveryPanel(QWidget):
         self._set_busy(False)
         self._store = store
         self.code.clear()
-        names = ops.users(store)
+        names = _ops().users(store)
         self.user.clear()
         self.user.addItems(names)
         self._user_label.setVisible(len(names) > 1)
@@ -276,7 +287,7 @@ class RecoveryPanel(QWidget):
         if store is None or not self.fields.acceptable:
             return
         self._set_busy(True)
-        ops.set_passphrase_after_recovery(
+        _ops().set_passphrase_after_recovery(
             self._ctx,
             store,
             user=self.user.currentText(),
