@@ -38,7 +38,13 @@ from functools import cache
 from typing import Any
 
 from simpul.errors import Error
-from simpul.records.derived import CHILD_AGE_LIMIT, age_band, parse_date, victim_age
+from simpul.records.derived import (
+    CHILD_AGE_LIMIT,
+    age_band,
+    parse_date,
+    participant_count,
+    victim_age,
+)
 from simpul.records.taxonomy import load_taxonomy
 
 __all__ = [
@@ -306,7 +312,7 @@ def recap_outreach(docs: Iterable[Mapping[str, Any]], period: Period | str) -> O
         raw = doc.get("participants")
         counts: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
         for cell in (*PARTICIPANT_CELLS, "with_disability"):
-            sums[cell] += _count(counts.get(cell))
+            sums[cell] += participant_count(counts.get(cell))
     return OutreachRecap(
         period=period,
         events=events,
@@ -368,9 +374,3 @@ def _tally(cells: Iterable[tuple[tuple[str | None, str | None], int]]) -> Victim
         group = "child" if band in child_bands else "adult"
         counts[f"{'female' if sex == 'P' else 'male'}_{group}"] += n
     return VictimTally(**counts)
-
-
-def _count(value: object) -> int:
-    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-        return value
-    return 0

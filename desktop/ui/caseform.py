@@ -6,21 +6,20 @@ show labels and hold taxonomy codes. On save the store validates the whole recor
 problem is listed above the form and shown beside its field, and nothing is saved while any
 remains. Unsaved input is kept as a sealed draft (a crash, a lock or closing the window loses
 nothing); an edit is saved as an edit *of the version the form was filled from* (``base``),
-so a change that arrived by sync meanwhile is never overwritten silently.
+so a change that arrived by sync meanwhile is never overwritten silently. The frame, drafts,
+problems panel and save it shares with the outreach form are in ``desktop/ui/recordform.py``.
 
 Open it with :func:`open_new_case` and :func:`open_edit_case`.
 """
 
 from __future__ import annotations
 
-import copy
 import functools
-from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, date, datetime
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from datetime import date, datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -30,15 +29,11 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop.problem_messages import problem_text
-from desktop.storage import drafts
-from desktop.storage.store import RecordView, SaveResult, Store, ValidationFailedError
-from desktop.ui import caseform_ops
+from desktop.storage.store import Store
 from desktop.ui.caseform_fields import (
     BoolField,
     CodeChecks,
@@ -54,7 +49,6 @@ from desktop.ui.caseform_fields import (
     VillageCombo,
     focus_order,
     local_problem,
-    place,
     two_pair_grid,
 )
 from desktop.ui.caseform_items import ItemCard, PerpetratorCard, VictimCard, make_card
@@ -70,19 +64,26 @@ from desktop.ui.caseform_rules import (
     section_of,
 )
 from desktop.ui.context import AppContext
-from desktop.ui.formwindow import FormWindow, open_form_window
-from desktop.ui.widgets import heading, set_tone
+from desktop.ui.recordform import (
+    AUTOSAVE_MS,
+    RecordForm,
+    RecordFormWindow,
+    edited_record,
+    value_at,
+)
+from desktop.ui.widgets import set_tone
 from simpul.errors import UserError
 from simpul.records.derived import is_child, parse_date, victim_age
 from simpul.records.taxonomy import load_taxonomy
-from simpul.records.validation import Problem, validate
 
 __all__ = [
+    "AUTOSAVE_MS",
     "SECTIONS",
     "CaseForm",
     "CaseFormWindow",
     "open_edit_case",
     "open_new_case",
+    "value_at",
 ]
 
 SECTIONS: tuple[tuple[str, str], ...] = (
@@ -112,9 +113,6 @@ _SECTION_LISTS = {
     "perpetrators": ("perpetrators",),
     "services": ("services", "referrals"),
 }
-AUTOSAVE_MS = 1500
-"""A draft is sealed this long after the last keystroke (a crash loses at most that)."""
-
 _ADD_CODES = {
     "victims": "gui_cf_add_victim",
     "perpetrators": "gui_cf_add_perpetrator",
@@ -127,31 +125,6 @@ _UNDO_CODES = {
     "services": "gui_cf_undo_remove_service",
     "referrals": "gui_cf_undo_remove_referral",
 }
-_FORM_STYLE = """
-QFrame#item_card { background: #f7f9fa; border: 1px solid #cfd8dc; border-radius: 6px; }
-QGroupBox { font-weight: bold; border: 1px solid #b0bec5; border-radius: 6px;
-            margin-top: 14px; padding: 14px 8px 8px 8px; background: white; }
-QGroupBox::title { subcontrol-origin: margin; left: 10px; padding: 0 4px; color: #00695c;
-                   font-size: 12pt; }
-QGroupBox QLabel, QGroupBox QCheckBox, QGroupBox QRadioButton { font-weight: normal; }
-QLabel[subheading="true"] { font-size: 11pt; font-weight: bold; color: #37474f; }
-*[problem="true"] { border: 2px solid #b71c1c; background: #ffebee; }
-QLabel[tone="problem"] { color: #b71c1c; }
-QLabel[tone="hint"] { color: #555555; }
-QLabel[tone="success"] { color: #1b5e20; }
-QFrame#problems_panel { background: #ffebee; border: 1px solid #e57373; border-radius: 6px; }
-QFrame#draft_banner { background: #fff8e1; border: 1px solid #ffd54f; border-radius: 6px; }
-QFrame#concurrent_banner { background: #e3f2fd; border: 1px solid #90caf9; border-radius: 6px; }
-QLabel[urgency="open"] { background: #fff3e0; border: 1px solid #ffb74d;
-                         border-radius: 6px; }
-QLabel[urgency="late"] { background: #ffebee; border: 1px solid #e57373;
-                         border-radius: 6px; color: #b71c1c; }
-QLabel[urgency="done"] { background: #e8f5e9; border: 1px solid #81c784;
-                         border-radius: 6px; }
-QListWidget#case_sections { background: #eceff1; border: none; font-size: 10.5pt; }
-QListWidget#case_sections::item { padding: 7px 10px; }
-QListWidget#case_sections::item:selected { background: #00796b; color: white; }
-"""
 
 
 def _set_path(doc: dict[str, Any], path: str, value: Any) -> None:
@@ -177,63 +150,26 @@ def _set_path(doc: dict[str, Any], path: str, value: Any) -> None:
         node[parts[-1]] = value
 
 
-def value_at(doc: Mapping[str, Any], path: str) -> Any:
-    """The value at a ``/``-separated field path of a document, or None."""
-    node: Any = doc
-    for key in path.split("/"):
-        if not isinstance(node, Mapping):
-            return None
-        node = node.get(key)
-    return node
-
-
-class CaseForm(QWidget):
+class CaseForm(RecordForm[FieldWidget]):
     """The intake form of one case (new, or an edit of ``view``).
 
-    Signals:
+    Signals (of :class:`~desktop.ui.recordform.RecordForm`):
         saved: The case was saved (the new :class:`RecordView` is passed).
         close_requested: The person chose "Close" (the window closes; input stays a draft).
         lock_closed: The profile was locked; the input was queued as a draft and the form
             emptied.
     """
 
-    saved = Signal(object)
-    close_requested = Signal()
-    lock_closed = Signal()
+    KIND = "case"
+    TITLE_NEW = "gui_cf_title_new"
+    TITLE_EDIT = "gui_cf_title_edit"
+    SUBTITLE = "gui_cf_subtitle"
+    KEYS = "gui_cf_keys"
+    PROBLEM_ROWS = 6
+    SAY_DRAFT_KEPT = True
+    COMPOUND_FIELDS = (CodeChecks, TriStateField)
 
-    def __init__(
-        self,
-        ctx: AppContext,
-        *,
-        view: RecordView | None = None,
-        today: Callable[[], date] = date.today,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        store = ctx.store
-        if store is None:
-            raise RuntimeError("the profile is locked")
-        self._ctx = ctx
-        self._texts = ctx.texts
-        self._store: Store | None = store
-        self._today = today
-        self._view = view
-        self.record_id: str | None = view.record_id if view is not None else None
-        self.draft_key = drafts.draft_key(self.record_id)
-        self._base: list[str] | None = list(view.base) if view is not None else None
-        self._doc: dict[str, Any] = (
-            copy.deepcopy(view.doc) if view is not None else self._new_doc(store)
-        )
-        self._loading = False
-        self._saving = False
-        self._done = False
-        self.has_draft = False
-        self.draft_restored_at: str | None = None
-
-        self._fields: dict[str, FieldWidget] = {}
-        self._boxes: dict[str, FieldBox] = {}
-        self._labels: list[tuple[QWidget, str]] = []
-        self.sections: dict[str, QGroupBox] = {}
+    def _prepare(self) -> None:
         self._section_focus: dict[str, list[QWidget]] = {}
         self.cards: dict[str, list[ItemCard]] = {name: [] for name in LISTS}
         self._removed: dict[str, ItemCard | None] = {name: None for name in LISTS}
@@ -244,27 +180,14 @@ class CaseForm(QWidget):
         self._problem_sections: set[str] = set()
         self._row_labels: dict[str, QLabel] = {}
         self._indicator_labels: list[tuple[QLabel, str]] = []
-        self._status: tuple[str, str, dict[str, object]] | None = None
-
-        self.setStyleSheet(_FORM_STYLE)  # before the fields: each is polished once
-        self._build()
-        self._autosave = QTimer(self)
-        self._autosave.setSingleShot(True)
-        self._autosave.setInterval(AUTOSAVE_MS)
-        self._autosave.timeout.connect(self._on_autosave_timeout)
         self._clock = QTimer(self)
         self._clock.setInterval(60_000)
         self._clock.timeout.connect(self._update_deadline)
         self._clock.start()
+        self._ctx.records_changed.connect(self._on_records_changed)
 
-        self.set_document(self._doc)
-        self._baseline = self.document()
-        self._restore_draft(store)
-
-        ctx.locked.connect(self._on_locked)
-        ctx.records_changed.connect(self._on_records_changed)
-        ctx.texts.changed.connect(self._retranslate)
-        self._apply_texts(refill=False)
+    def _autosave_ms(self) -> int:
+        return AUTOSAVE_MS
 
     # ------------------------------------------------------------------ building
 
@@ -276,27 +199,16 @@ class CaseForm(QWidget):
             "status": "dicatat",
         }
 
-    def _build(self) -> None:
-        self.title = heading(1)
-        self.title.setWordWrap(False)
-        self.subtitle = QLabel()
-        self.subtitle.setWordWrap(True)
-        set_tone(self.subtitle, "hint")
+    def _build(self, store: Store) -> None:
+        super()._build(store)
+        self.add_victim_shortcut = self._shortcut("Ctrl+Shift+V", lambda: self.add_item("victims"))
+        self.add_perpetrator_shortcut = self._shortcut(
+            "Ctrl+Shift+P", lambda: self.add_item("perpetrators")
+        )
+        for number, (key, _code) in enumerate(SECTIONS, start=1):
+            self._shortcut(f"Alt+{number}", functools.partial(self.go_to_section, key))
 
-        # banners above the form
-        self.draft_banner = QFrame()
-        self.draft_banner.setObjectName("draft_banner")
-        self.draft_text = QLabel()
-        self.draft_text.setWordWrap(True)
-        self.discard_draft_button = QPushButton()
-        self.discard_draft_button.setObjectName("discard_draft")
-        self.discard_draft_button.setAutoDefault(False)
-        self.discard_draft_button.clicked.connect(self.discard_draft)
-        row = QHBoxLayout(self.draft_banner)
-        row.addWidget(self.draft_text, 1)
-        row.addWidget(self.discard_draft_button)
-        self.draft_banner.hide()
-
+    def _build_sections(self, store: Store) -> None:
         self.concurrent_banner = QFrame()
         self.concurrent_banner.setObjectName("concurrent_banner")
         self.concurrent_text = QLabel()
@@ -304,40 +216,12 @@ class CaseForm(QWidget):
         QHBoxLayout(self.concurrent_banner).addWidget(self.concurrent_text)
         self.concurrent_banner.hide()
 
-        self.problems_panel = QFrame()
-        self.problems_panel.setObjectName("problems_panel")
-        self.problems_title = QLabel()
-        self.problems_title.setWordWrap(True)
-        set_tone(self.problems_title, "problem")
-        self.problems = QListWidget()
-        self.problems.setObjectName("problems")
-        self.problems.setWordWrap(True)
-        self.problems.itemActivated.connect(self._on_problem_activated)
-        self.problems.itemClicked.connect(self._on_problem_activated)
-        box = QVBoxLayout(self.problems_panel)
-        box.addWidget(self.problems_title)
-        box.addWidget(self.problems)
-        self.problems_panel.hide()
-
         self.deadline = QLabel()
         self.deadline.setObjectName("deadline")
         self.deadline.setWordWrap(True)
         self.deadline.setContentsMargins(8, 6, 8, 6)
         self.deadline.hide()
 
-        # the sections
-        # The scroll area and its content are in place before the sections are built: under
-        # a style sheet, every widget moved into a parent is polished again with all it
-        # holds, so building top-down polishes each field once (form opens ~2x faster).
-        self.scroll_area = QScrollArea(self)
-        self.scroll_area.setObjectName("case_form_scroll")
-        self.scroll_area.setWidgetResizable(True)
-        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
-        content = QWidget()
-        self._content_layout = QVBoxLayout(content)
-        self._content_layout.setContentsMargins(4, 0, 12, 12)
-        self.scroll_area.setWidget(content)
-        self._content = content
         self._build_report()
         self._build_list_section("victims", "gui_cf_victims_hint")
         self._build_list_section("perpetrators", "gui_cf_perpetrators_hint")
@@ -346,7 +230,6 @@ class CaseForm(QWidget):
         self._build_services()
         self._build_consent()
         self._build_status()
-        self._content_layout.addStretch(1)
 
         self.nav = QListWidget()
         self.nav.setObjectName("case_sections")
@@ -358,63 +241,15 @@ class CaseForm(QWidget):
             self.nav.addItem(QListWidgetItem())
         self.nav.itemClicked.connect(self._on_nav_clicked)
 
-        # buttons
-        self.save_button = QPushButton()
-        self.save_button.setObjectName("save_case")
-        self.save_button.setDefault(False)
-        self.save_button.setAutoDefault(False)
-        self.save_button.clicked.connect(self.save)
-        self.close_button = QPushButton()
-        self.close_button.setObjectName("close_case_form")
-        self.close_button.setAutoDefault(False)
-        self.close_button.clicked.connect(self.close_requested)
-        self.status_text = QLabel()
-        self.status_text.setObjectName("form_status")
-        set_tone(self.status_text, "hint")
-        self.keys_hint = QLabel()
-        set_tone(self.keys_hint, "hint")
-        self.keys_hint.setWordWrap(True)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.keys_hint, 1)
-        buttons.addWidget(self.status_text)
-        buttons.addWidget(self.close_button)
-        buttons.addWidget(self.save_button)
+    def _notices(self) -> list[QWidget]:
+        return [self.concurrent_banner, self.problems_panel, self.deadline]
 
-        body = QHBoxLayout()
-        body.setSpacing(8)
-        body.addWidget(self.nav)
-        body.addWidget(self.scroll_area, 1)
-        top = QVBoxLayout(self)
-        top.addWidget(self.title)
-        top.addWidget(self.subtitle)
-        top.addWidget(self.draft_banner)
-        top.addWidget(self.concurrent_banner)
-        top.addWidget(self.problems_panel)
-        top.addWidget(self.deadline)
-        top.addLayout(body, 1)
-        top.addLayout(buttons)
-
-        def shortcut(keys: str, slot: Callable[[], object]) -> QShortcut:
-            sc = QShortcut(QKeySequence(keys), self)
-            sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            sc.activated.connect(slot)
-            return sc
-
-        self.save_shortcut = shortcut("Ctrl+S", self.save)
-        self.add_victim_shortcut = shortcut("Ctrl+Shift+V", lambda: self.add_item("victims"))
-        self.add_perpetrator_shortcut = shortcut(
-            "Ctrl+Shift+P", lambda: self.add_item("perpetrators")
-        )
-        for number, (key, _code) in enumerate(SECTIONS, start=1):
-            shortcut(f"Alt+{number}", functools.partial(self.go_to_section, key))
+    def _beside_form(self) -> list[QWidget]:
+        return [self.nav]
 
     def _section(self, key: str, title_code: str) -> QGroupBox:
-        box = QGroupBox(self._content)
-        box.setObjectName(f"section_{key}")
-        self._labels.append((box, title_code))
-        self.sections[key] = box
+        box = self._add_section(key, title_code)
         self._section_focus[key] = []
-        self._content_layout.addWidget(box)
         return box
 
     def _fields_in(self, section: str, grid: QGridLayout, rows: Sequence[tuple[Any, ...]]) -> None:
@@ -438,23 +273,21 @@ class CaseForm(QWidget):
         span: int = 1,
         extras: Sequence[QWidget] = (),
     ) -> FieldWidget:
-        label_code = FIELD_CODES[path]
-        field.setObjectName(path)
-        box = FieldBox(field, *extras)
-        self._fields[path] = field
-        self._boxes[path] = box
-        if isinstance(field, BoolField):
-            self._labels.append((field, label_code))
-            place(grid, None, box, row, column, span)
-        else:
-            label = QLabel()
-            label.setBuddy(field)
-            self._labels.append((label, label_code))
-            place(grid, label, box, row, column, span)
+        label = None if isinstance(field, BoolField) else QLabel()
+        self._add_field(
+            grid,
+            path,
+            field,
+            row,
+            column,
+            span=span,
+            extras=extras,
+            label=label,
+            label_code=FIELD_CODES[path],
+        )
+        if label is not None:
             self._row_labels[path] = label
         self._section_focus[section].extend(focus_order([field, *extras]))
-        field.edited.connect(self._on_edited)
-        field.edited.connect(box.clear_problem)
         return field
 
     def _flag(self, path: str, label_code: str) -> BoolField:
@@ -594,8 +427,7 @@ class CaseForm(QWidget):
             self._fields[path] = field
             self._boxes[path] = fbox
             self._section_focus["tppo"].extend(field.focus_order())
-            field.edited.connect(self._on_edited)
-            field.edited.connect(fbox.clear_problem)
+            self._watch(field, fbox)
             self._indicator_labels.append((label, code))
         self._subheading(layout, "gui_cf_tppo_details")
         details = two_pair_grid()
@@ -774,40 +606,29 @@ class CaseForm(QWidget):
 
     # ------------------------------------------------------------------ the document
 
-    def set_document(self, doc: Mapping[str, Any]) -> None:
-        """Fill the form from a case document (docs/record-format.md)."""
-        self._loading = True
-        try:
-            self._doc = copy.deepcopy(dict(doc))
-            for path, field in self._fields.items():
-                field.set_value(value_at(self._doc, path))
-            for name in LISTS:
-                for card in self.cards[name]:
-                    self._card_layouts[name].removeWidget(card)
-                    card.hide()
-                    card.deleteLater()
-                self.cards[name] = []
-                removed = self._removed[name]
-                if removed is not None:
-                    removed.deleteLater()
-                    self._removed[name] = None
-                self.undo_buttons[name].hide()
-                for item in self._doc.get(name) or []:
-                    if isinstance(item, Mapping):
-                        self.add_item(name, item)
-            if not self.cards["victims"]:
-                self.add_item("victims")  # a case has at least one victim
-        finally:
-            self._loading = False
+    def _load_items(self) -> None:
+        for name in LISTS:
+            for card in self.cards[name]:
+                self._card_layouts[name].removeWidget(card)
+                card.hide()
+                card.deleteLater()
+            self.cards[name] = []
+            removed = self._removed[name]
+            if removed is not None:
+                removed.deleteLater()
+                self._removed[name] = None
+            self.undo_buttons[name].hide()
+            for item in self._doc.get(name) or []:
+                if isinstance(item, Mapping):
+                    self.add_item(name, item)
+        if not self.cards["victims"]:
+            self.add_item("victims")  # a case has at least one victim
+
+    def _after_load(self) -> None:
         self._after_structure_change()
         self._update_ages()
 
-    def document(self) -> dict[str, Any]:
-        """The case as the form holds it now (fields it does not show are kept as loaded)."""
-        doc = {k: copy.deepcopy(v) for k, v in self._doc.items() if k not in ("code", "_base")}
-        doc.pop("kind", None)
-        if self.record_id is not None:
-            doc["id"] = self.record_id
+    def _fill_document(self, doc: dict[str, Any]) -> None:
         for path, field in self._fields.items():
             if not path.startswith("tppo/indicators/"):
                 _set_path(doc, path, field.value())
@@ -836,20 +657,8 @@ class CaseForm(QWidget):
             doc.pop("tpks_types", None)
         if doc.get("urgent_risk") is not True:
             doc.pop("urgent_note", None)
-        return doc
-
-    @property
-    def dirty(self) -> bool:
-        """Whether the form holds input not saved in the record."""
-        return not self._done and self.document() != self._baseline
 
     # ------------------------------------------------------------------ rules shown live
-
-    @Slot()
-    def _on_edited(self) -> None:
-        if self._loading or self._done:
-            return
-        self._autosave.start()
 
     @Slot()
     def _update_rules(self) -> None:
@@ -929,11 +738,6 @@ class CaseForm(QWidget):
         chain.extend([self.close_button, self.save_button])
         return chain
 
-    def _rebuild_tab_order(self) -> None:
-        chain = self.focus_chain()
-        for first, second in zip(chain, chain[1:], strict=False):
-            QWidget.setTabOrder(first, second)
-
     # ------------------------------------------------------------------ navigation
 
     def _section_index(self, key: str) -> int:
@@ -950,6 +754,10 @@ class CaseForm(QWidget):
             chain[0].setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.nav.setCurrentRow(self._section_index(key))
 
+    def go_to_start(self) -> None:
+        """The first section (the window was opened)."""
+        self.go_to_section("report")
+
     def _section_focus_all(self, key: str) -> list[QWidget]:
         widgets = list(self._section_focus.get(key, []))
         for name in _SECTION_LISTS.get(key, ()):
@@ -964,27 +772,18 @@ class CaseForm(QWidget):
 
     # ------------------------------------------------------------------ problems
 
-    def clear_problems(self) -> None:
-        """Remove every highlight and message."""
-        for box in self._boxes.values():
-            box.clear_problem()
-        for box in self._list_boxes.values():
-            box.clear_problem()
+    def _problem_boxes(self) -> Iterable[FieldBox]:
+        yield from self._boxes.values()
+        yield from self._list_boxes.values()
         for name in LISTS:
             for card in self.cards[name]:
-                for fbox in card.boxes.values():
-                    fbox.clear_problem()
+                yield from card.boxes.values()
                 if isinstance(card, PerpetratorCard):
-                    for fbox in card.relation_boxes.values():
-                        fbox.clear_problem()
-        self.problems.clear()
-        self.problems_panel.hide()
-        self._problem_sections = set()
-        self._retranslate_nav()
+                    yield from card.relation_boxes.values()
 
-    def field(self, path: str) -> FieldWidget:
-        """The field of a path outside the list items (``reported_on``, ``tppo/means``…)."""
-        return self._fields[path]
+    def _mark_problem_sections(self, paths: Collection[str]) -> None:
+        self._problem_sections = {section_of(path) for path in paths}
+        self._retranslate_nav()
 
     def box_for(self, path: str) -> FieldBox | None:
         """Where the problem of a field path is shown (its field, else its card or list)."""
@@ -1011,63 +810,23 @@ class CaseForm(QWidget):
                 return box
         return None
 
-    def _problem_text(self, problem: Problem) -> str:
-        numbers = item_numbers(self.document())
-        params: dict[str, object] = {}
-        for key, value in problem.params.items():
-            if key == "victim" and isinstance(value, str) and value in numbers:
-                value = numbers[value]
-            elif isinstance(value, str) and parse_date(value) is not None:
-                value = display_date(value)
-            params[key] = value
-        return problem_text(problem.code, params, lang=self._texts.lang, fallback=problem.message)
+    def _item_numbers(self) -> Mapping[str, object]:
+        return item_numbers(self.document())
 
-    def show_problems(self, problems: Sequence[tuple[str, str]]) -> None:
-        """List every problem above the form and show each beside its field."""
-        self.clear_problems()
+    def _path_labeller(self) -> Callable[[str], str]:
         numbers = item_numbers(self.document())
         t = self._texts.t
-        first: QWidget | None = None
-        for path, text in problems:
-            box = self.box_for(path)
-            if box is not None:
-                box.show_problem(text)
-                if first is None:
-                    first = box.field
-            where = path_label(t, path, numbers, label=self._texts.label)
-            item = QListWidgetItem(f"{where}: {text}")
-            item.setData(Qt.ItemDataRole.UserRole, path)
-            self.problems.addItem(item)
-            self._problem_sections.add(section_of(path))
-        self.problems_title.setText(t("gui_cf_problems_title", count=len(problems)))
-        rows = min(len(problems), 6)
-        row_height = self.problems.sizeHintForRow(0) if problems else 0
-        self.problems.setFixedHeight(rows * row_height + 2 * self.problems.frameWidth() + 4)
-        self.problems_panel.show()
-        self._retranslate_nav()
-        if first is not None:
-            self._focus_field(first)
+        return lambda path: path_label(t, path, numbers, label=self._texts.label)
 
-    def _focus_field(self, widget: QWidget) -> None:
-        target = widget
-        if isinstance(widget, CodeChecks | TriStateField):
-            target = widget.focus_order()[0]
-        target.setFocus(Qt.FocusReason.OtherFocusReason)
-        self.scroll_area.ensureWidgetVisible(target, 0, 60)
-
-    @Slot(QListWidgetItem)
-    def _on_problem_activated(self, item: QListWidgetItem) -> None:
-        box = self.box_for(str(item.data(Qt.ItemDataRole.UserRole)))
-        if box is not None:
-            self._focus_field(box.field)
+    def _field_problem(self, path: str, field: FieldWidget) -> str | None:
+        code = local_problem(field)
+        if code is not None and field.isVisibleTo(self) and self._sections_shown(path):
+            return code
+        return None
 
     def _local_problems(self) -> list[tuple[str, str]]:
         t = self._texts.t
-        found: list[tuple[str, str]] = []
-        for path, field in self._fields.items():
-            code = local_problem(field)
-            if code is not None and field.isVisibleTo(self) and self._sections_shown(path):
-                found.append((path, t(code)))
+        found = super()._local_problems()
         for name in LISTS:
             for card in self.cards[name]:
                 for key, field in card.local_fields().items():
@@ -1081,161 +840,30 @@ class CaseForm(QWidget):
 
     # ------------------------------------------------------------------ saving
 
-    @Slot()
-    def save(self) -> None:
-        """Validate and save (Ctrl+S); on problems, list them all and save nothing."""
-        store = self._store
-        if self._saving or self._done or store is None:
-            return
-        self._autosave.stop()
-        self.clear_problems()
-        doc = self.document()
-        local = self._local_problems()
-        if local:
-            # what was typed is not a date or a number: say so, with every other problem
-            paths = {path for path, _text in local}
-            body = {**doc, "kind": "case"}
-            body.setdefault("village", store.village)
-            for path, _text in local:
-                _drop_path(body, path)
-            others = [
-                (p.path, self._problem_text(p))
-                for p in validate(body, today=self._today())
-                if p.path not in paths
-            ]
-            self.show_problems([*local, *others])
-            self._set_status("gui_cf_not_saved", "problem")
-            return
-        self._saving = True
-        self.save_button.setEnabled(False)
-        self._set_status("gui_cf_saving", "hint")
-        caseform_ops.save_case(
-            self._ctx,
-            store,
-            doc,
-            base=self._base,
-            draft_key=self.draft_key,
-            done=self._on_saved,
-            failed=self._on_save_failed,
-        )
+    def _validation_body(
+        self, doc: Mapping[str, Any], typed: Collection[str], store: Store
+    ) -> dict[str, Any]:
+        body = {**doc, "kind": "case"}
+        body.setdefault("village", store.village)
+        for path in typed:
+            _drop_path(body, path)
+        return body
 
-    def _on_saved(self, result: SaveResult) -> None:
-        self._saving = False
-        self._done = True
-        self.has_draft = False
-        self.save_button.setEnabled(True)
-        self._view = result.record
-        self.record_id = result.record.record_id
-        self._base = list(result.record.base)
-        self._set_status("gui_cf_saved", "success")
-        self.saved.emit(result.record)
-
-    def _on_save_failed(self, exc: UserError) -> None:
-        self._saving = False
-        self.save_button.setEnabled(True)
-        if isinstance(exc, ValidationFailedError):
-            self.show_problems([(p.path, self._problem_text(p)) for p in exc.problems])
-            self._set_status("gui_cf_not_saved", "problem")
-            return
-        self.show_problems([("", self._texts.error(exc))])
-        self._set_status("gui_cf_not_saved", "problem")
-
-    def _set_status(self, code: str, tone: str, **params: object) -> None:
-        self._status = (code, tone, params)
-        self.status_text.setText(self._texts.t(code, **params))
-        set_tone(self.status_text, tone)
-
-    # ------------------------------------------------------------------ drafts
-
-    def _draft_data(self) -> dict[str, Any]:
-        return {
-            "version": 1,
-            "record_id": self.record_id,
-            "base": self._base,
-            "doc": self.document(),
-            "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        }
-
-    def _restore_draft(self, store: Store) -> None:
-        data = drafts.load_draft(store, self.draft_key)
-        if data is None or not isinstance(data.get("doc"), dict):
-            return
-        if data.get("record_id") != self.record_id:
-            return
-        base = data.get("base")
-        if self.record_id is not None and isinstance(base, list):
-            self._base = [str(b) for b in base]  # the version the unsaved edit started from
-        self.set_document(data["doc"])
-        self.has_draft = True
-        saved_at = str(data.get("saved_at") or "")
-        self.draft_restored_at = saved_at
-        self.draft_banner.show()
-        self._retranslate_draft_banner()
-
-    @Slot()
-    def _on_autosave_timeout(self) -> None:
-        self.keep_draft()
-
-    def keep_draft(self) -> None:
-        """Seal the unsaved input as this form's draft now (or drop it if nothing is unsaved)."""
-        store = self._store
-        if store is None or self._saving or self._done:
-            return
-        self._autosave.stop()
-        if self.dirty:
-            caseform_ops.keep_draft(
-                self._ctx, store, self.draft_key, self._draft_data(), done=self._on_draft_kept
-            )
-            self.has_draft = True
-        elif self.has_draft:
-            caseform_ops.discard_draft(self._ctx, store, self.draft_key)
-            self.has_draft = False
-
-    def _on_draft_kept(self, _result: None) -> None:
-        if not self._done and self._store is not None:
-            self._set_status("gui_cf_draft_kept", "hint", time=datetime.now().strftime("%H:%M"))
-
-    @Slot()
-    def discard_draft(self) -> None:
-        """Drop the restored draft and show the record as saved (or an empty form)."""
-        store = self._store
-        if store is None:
-            return
-        caseform_ops.discard_draft(self._ctx, store, self.draft_key)
-        self.has_draft = False
-        self.draft_banner.hide()
-        if self._view is not None:
-            self._base = list(self._view.base)
-            self.set_document(self._view.doc)
-        else:
-            self.set_document(self._new_doc(store))
-        self._baseline = self.document()
-        self.clear_problems()
+    # ------------------------------------------------------------------ drafts and locks
 
     def finish(self) -> None:
         """The form is closing: keep unsaved input as a draft, forget the store."""
-        if self._store is not None and not self._done and not self._saving:
-            self.keep_draft()
-        self._autosave.stop()
+        super().finish()
         self._clock.stop()
-        self._store = None
 
-    @Slot()
-    def _on_locked(self) -> None:
-        # The store is still open: the draft is queued on the worker ahead of the close.
-        self.finish()
-        self._done = True
-        self._loading = True
+    def _empty_form(self) -> None:
         for name in LISTS:
             for card in [*self.cards[name], self._removed[name]]:
                 if card is not None:
                     for field in card.fields.values():
                         field.set_value(None)
                     card.hide()
-        for field in self._fields.values():
-            field.set_value(None)
-        self.problems.clear()
-        self.lock_closed.emit()
+        super()._empty_form()
 
     @Slot()
     def _on_records_changed(self) -> None:
@@ -1250,13 +878,6 @@ class CaseForm(QWidget):
 
     # ------------------------------------------------------------------ texts
 
-    def window_title(self) -> str:
-        """The title: new case, or the edit of a case code (never a name)."""
-        t = self._texts.t
-        if self._view is None:
-            return t("gui_cf_title_new")
-        return t("gui_cf_title_edit", code=self._view.code)
-
     def _retranslate_nav(self) -> None:
         t = self._texts.t
         problems = self._problem_sections
@@ -1270,29 +891,12 @@ class CaseForm(QWidget):
             item.setText(text)
             item.setToolTip(t("gui_cf_section_key", n=row + 1))
 
-    def _retranslate_draft_banner(self) -> None:
-        at = self.draft_restored_at or ""
-        try:
-            when = datetime.fromisoformat(at).astimezone().strftime("%d/%m/%Y %H:%M")
-        except ValueError:
-            when = ""
-        self.draft_text.setText(self._texts.t("gui_cf_draft_restored", when=when))
+    def _section_title(self, code: str, title: str) -> str:
+        number = _SECTION_NUMBERS.get(code)
+        return f"{number}. {title}" if number else title
 
-    @Slot()
-    def _retranslate(self) -> None:
-        self._apply_texts(refill=True)
-
-    def _apply_texts(self, *, refill: bool) -> None:
+    def _retranslate_form(self, *, refill: bool) -> None:
         t = self._texts.t
-        self.title.setText(self.window_title())
-        self.subtitle.setText(t("gui_cf_subtitle"))
-        for widget, code in self._labels:
-            if isinstance(widget, QGroupBox):
-                number = _SECTION_NUMBERS.get(code)
-                title = t(code).replace("&", "&&")  # a group box title takes & as a mnemonic
-                widget.setTitle(f"{number}. {title}" if number else title)
-            elif isinstance(widget, QLabel | QPushButton | BoolField):
-                widget.setText(t(code))
         for label, code in self._indicator_labels:
             label.setText(self._texts.label("tppo_indicator", code))
         for field in self._fields.values():
@@ -1309,17 +913,8 @@ class CaseForm(QWidget):
                 removed = self._removed[name]
                 if removed is not None:
                     removed.retranslate()
-        self.discard_draft_button.setText(t("gui_cf_discard_draft"))
         self.concurrent_text.setText(t("gui_cf_concurrent"))
-        self.save_button.setText(t("gui_cf_save"))
-        self.close_button.setText(t("gui_close"))
-        self.keys_hint.setText(t("gui_cf_keys"))
-        self.problems.setToolTip(t("gui_cf_problems_tooltip"))
         self._retranslate_nav()
-        self._retranslate_draft_banner()
-        status = self._status
-        if status is not None:
-            self._set_status(status[0], status[1], **status[2])
         self._update_rules()
         self._update_deadline()
 
@@ -1373,7 +968,11 @@ def deadline_text(t: Callable[..., str], doc: Mapping[str, Any], now: datetime) 
 # ---------------------------------------------------------------------- windows
 
 
-class CaseFormWindow(FormWindow):
+_OPEN: dict[str, CaseFormWindow] = {}
+"""The open form windows by draft key: one per case (and one new case) at a time."""
+
+
+class CaseFormWindow(RecordFormWindow[CaseForm]):
     """The window of one case form. Closing it keeps unsaved input as a draft; a save
     closes it; a lock empties and closes it. Its title carries the case code, never a name.
 
@@ -1381,27 +980,10 @@ class CaseFormWindow(FormWindow):
         saved: The case was saved (its :class:`RecordView`).
     """
 
-    saved = Signal(object)
-
-    def __init__(
-        self, ctx: AppContext, *, view: RecordView | None = None, parent: QWidget | None = None
-    ) -> None:
-        self.form = CaseForm(ctx, view=view)
-        super().__init__(ctx, self.form, registry=_OPEN, parent=parent)  # type: ignore[arg-type]
-        self.setObjectName("case_form_window")
-        self.resize(1060, 780)
-        self._retranslate()
-
-
-_OPEN: dict[str, CaseFormWindow] = {}
-"""The open form windows by draft key: one per case (and one new case) at a time."""
-
-
-def _open(ctx: AppContext, view: RecordView | None, parent: QWidget | None) -> CaseFormWindow:
-    key = drafts.draft_key(view.record_id if view is not None else None)
-    window = open_form_window(_OPEN, key, lambda: CaseFormWindow(ctx, view=view, parent=parent))
-    window.form.go_to_section("report")
-    return window
+    FORM = CaseForm
+    NAME = "case_form_window"
+    SIZE = (1060, 780)
+    REGISTRY = _OPEN
 
 
 def open_new_case(ctx: AppContext, parent: QWidget | None = None) -> CaseFormWindow:
@@ -1410,7 +992,7 @@ def open_new_case(ctx: AppContext, parent: QWidget | None = None) -> CaseFormWin
     Raises:
         RuntimeError: the profile is locked.
     """
-    return _open(ctx, None, parent)
+    return CaseFormWindow.open(ctx, None, parent)
 
 
 def open_edit_case(
@@ -1422,7 +1004,4 @@ def open_edit_case(
         RuntimeError: the profile is locked.
         UnknownRecordError: no such case.
     """
-    store = ctx.store
-    if store is None:
-        raise RuntimeError("the profile is locked")
-    return _open(ctx, store.get(record_id), parent)
+    return CaseFormWindow.open(ctx, edited_record(ctx, record_id), parent)

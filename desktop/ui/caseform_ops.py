@@ -1,4 +1,4 @@
-"""Operations of the case form and the case view: save, drafts, opening a case.
+"""Operations of the record forms and the case view: save, drafts, opening a case.
 
 Like ``desktop/ui/ops.py`` (the door from the screens to storage), each runs its storage work
 on the context's worker thread and calls back on the UI thread. They live beside the form
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from desktop.storage import drafts
@@ -16,30 +17,33 @@ from desktop.storage.store import HistoryEntry, RecordView, SaveResult, Store
 from desktop.ui.context import AppContext
 from simpul.errors import UserError
 
-__all__ = ["CaseSnapshot", "discard_draft", "keep_draft", "read_case", "save_case"]
+__all__ = ["CaseSnapshot", "discard_draft", "keep_draft", "read_case", "save_record"]
 
 Failed = Callable[[UserError], None]
 
 
-def save_case(
+def save_record(
     ctx: AppContext,
     store: Store,
     doc: Mapping[str, Any],
     *,
+    kind: str,
+    today: date | None = None,
     base: Sequence[str] | None,
     draft_key: str,
     done: Callable[[SaveResult], None],
     failed: Failed,
 ) -> None:
-    """Save a case document as an edit of the version ``base`` (change ids; None: a new case),
-    then drop its draft. Nothing is written when validation fails (``failed`` gets the
-    ``ValidationFailedError`` with every problem)."""
+    """Save a document of ``kind`` (``case``, ``outreach``) as an edit of the version ``base``
+    (change ids; None: a new record), validated as of ``today``, then drop its draft. Nothing
+    is written when validation fails (``failed`` gets the ``ValidationFailedError`` with every
+    problem)."""
     body = dict(doc)
     if base is not None:
         body["_base"] = list(base)
 
     def work() -> SaveResult:
-        result = store.save(body, kind="case")
+        result = store.save(body, kind=kind, today=today)
         drafts.discard_draft(store, draft_key)
         return result
 

@@ -9,49 +9,37 @@ code only: the outreach record never holds case detail (DOMAIN.md, *Outreach*).
 
 As in the case form, the store validates the whole record on save; every problem is listed
 above the form and shown beside its field, and nothing is saved while any remains. Unsaved
-input is kept as a sealed draft (a lock or closing the window loses nothing). Open it with
+input is kept as a sealed draft (a lock or closing the window loses nothing): the machinery
+shared with the case form is in ``desktop/ui/recordform.py``. Open it with
 :func:`open_new_outreach` and :func:`open_edit_outreach`.
 """
 
 from __future__ import annotations
 
-import copy
+import functools
 import re
-from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, date, datetime
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
-import shiboken6
-from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import (
-    QKeySequence,
-    QRegularExpressionValidator,
-    QShortcut,
-)
+from PySide6.QtCore import QRegularExpression, Qt, Signal, Slot
+from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
-    QFrame,
     QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop.problem_messages import problem_text
-from desktop.storage import drafts
-from desktop.storage.store import RecordView, SaveResult, Store, ValidationFailedError
-from desktop.ui import caseform_ops
-from desktop.ui.caseform import _FORM_STYLE, value_at
+from desktop.storage.store import Store
 from desktop.ui.caseform_fields import (
     NONE_TEXT,
     CodeChecks,
@@ -63,20 +51,22 @@ from desktop.ui.caseform_fields import (
     TextField,
     focus_order,
     local_problem,
-    place,
     two_pair_grid,
 )
-from desktop.ui.caseform_rules import display_date
 from desktop.ui.context import AppContext
-from desktop.ui.formwindow import FormWindow, open_form_window
 from desktop.ui.language import Texts
-from desktop.ui.widgets import heading, set_tone
-from simpul.errors import UserError
-from simpul.records.derived import parse_date, participants_total
-from simpul.records.validation import Problem, validate
+from desktop.ui.recordform import (
+    AUTOSAVE_MS,
+    RecordForm,
+    RecordFormWindow,
+    edited_record,
+)
+from desktop.ui.widgets import set_tone
+from simpul.records.derived import participants_total
 from simpul.records.wilayah import load_regions
 
 __all__ = [
+    "AUTOSAVE_MS",
     "FIELD_CODES",
     "KIND",
     "PARTICIPANT_KEYS",
@@ -136,9 +126,6 @@ FIELD_CODES: Mapping[str, str] = {
     "budget": "gui_of_f_budget",
 }
 """The label code of each field path of an outreach document the form shows."""
-
-AUTOSAVE_MS = 1500
-"""A draft is sealed this long after the last keystroke (a crash loses at most that)."""
 
 _TIME = re.compile(r"\s*([01]?[0-9]|2[0-3])\s*[:.]?\s*([0-5][0-9])\s*")
 
@@ -534,69 +521,30 @@ def _empty(value: object) -> bool:
 # ---------------------------------------------------------------------- the form
 
 
-class OutreachForm(QWidget):
+class OutreachForm(RecordForm[OutreachField]):
     """The form of one outreach activity (new, or an edit of ``view``).
 
-    Signals:
+    Signals (of :class:`~desktop.ui.recordform.RecordForm`):
         saved: The activity was saved (the new :class:`RecordView` is passed).
         close_requested: The person chose "Close" (the window closes; input stays a draft).
         lock_closed: The profile was locked; the input was queued as a draft and the form
             emptied.
     """
 
-    saved = Signal(object)
-    close_requested = Signal()
-    lock_closed = Signal()
+    KIND = KIND
+    DRAFT_KIND = KIND
+    TITLE_NEW = "gui_of_title_new"
+    TITLE_EDIT = "gui_of_title_edit"
+    SUBTITLE = "gui_of_subtitle"
+    KEYS = "gui_of_keys"
+    PROBLEM_ROWS = 5
+    COMPOUND_FIELDS = (CodeChecks, ParticipantsField, CaseLinksField)
 
-    def __init__(
-        self,
-        ctx: AppContext,
-        *,
-        view: RecordView | None = None,
-        today: Callable[[], date] = date.today,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        store = ctx.store
-        if store is None:
-            raise RuntimeError("the profile is locked")
-        self._ctx = ctx
-        self._texts = ctx.texts
-        self._store: Store | None = store
-        self._today = today
-        self._view = view
-        self.record_id: str | None = view.record_id if view is not None else None
-        self.draft_key = drafts.draft_key(self.record_id, kind=KIND)
-        self._base: list[str] | None = list(view.base) if view is not None else None
-        self._doc: dict[str, Any] = (
-            copy.deepcopy(view.doc) if view is not None else self._new_doc(store)
-        )
-        self._loading = False
-        self._saving = False
-        self._done = False
-        self.has_draft = False
-        self.draft_restored_at: str | None = None
-        self._status: tuple[str, str, dict[str, object]] | None = None
-        self._fields: dict[str, OutreachField] = {}
-        self._boxes: dict[str, FieldBox] = {}
-        self._labels: list[tuple[QWidget, str]] = []
+    def _prepare(self) -> None:
         self._focus: list[QWidget] = []
-        self.sections: dict[str, QGroupBox] = {}
 
-        self.setStyleSheet(_FORM_STYLE)  # before the fields: each is polished once
-        self._build(store)
-        self._autosave = QTimer(self)
-        self._autosave.setSingleShot(True)
-        self._autosave.setInterval(AUTOSAVE_MS)
-        self._autosave.timeout.connect(self.keep_draft)
-
-        self.set_document(self._doc)
-        self._baseline = self.document()
-        self._restore_draft(store)
-
-        ctx.locked.connect(self._on_locked)
-        ctx.texts.changed.connect(self._retranslate)
-        self._retranslate()
+    def _autosave_ms(self) -> int:
+        return AUTOSAVE_MS
 
     def _new_doc(self, store: Store) -> dict[str, Any]:
         return {
@@ -608,96 +556,20 @@ class OutreachForm(QWidget):
     # ------------------------------------------------------------------ building
 
     def _build(self, store: Store) -> None:
-        self.title = heading(1)
-        self.title.setWordWrap(False)
-        self.subtitle = QLabel()
-        self.subtitle.setWordWrap(True)
-        set_tone(self.subtitle, "hint")
+        super()._build(store)
+        self._rebuild_tab_order()
 
-        self.draft_banner = QFrame()
-        self.draft_banner.setObjectName("draft_banner")
-        self.draft_text = QLabel()
-        self.draft_text.setWordWrap(True)
-        self.discard_draft_button = QPushButton()
-        self.discard_draft_button.setObjectName("discard_draft")
-        self.discard_draft_button.setAutoDefault(False)
-        self.discard_draft_button.clicked.connect(self.discard_draft)
-        row = QHBoxLayout(self.draft_banner)
-        row.addWidget(self.draft_text, 1)
-        row.addWidget(self.discard_draft_button)
-        self.draft_banner.hide()
+    def focus_chain(self) -> list[QWidget]:
+        """Every Tab stop of the form, in reading order."""
+        return [*self._focus, self.close_button, self.save_button]
 
-        self.problems_panel = QFrame()
-        self.problems_panel.setObjectName("problems_panel")
-        self.problems_title = QLabel()
-        self.problems_title.setWordWrap(True)
-        set_tone(self.problems_title, "problem")
-        self.problems = QListWidget()
-        self.problems.setObjectName("problems")
-        self.problems.setWordWrap(True)
-        self.problems.itemActivated.connect(self._on_problem_activated)
-        self.problems.itemClicked.connect(self._on_problem_activated)
-        box = QVBoxLayout(self.problems_panel)
-        box.addWidget(self.problems_title)
-        box.addWidget(self.problems)
-        self.problems_panel.hide()
-
-        self.scroll_area = QScrollArea(self)
-        self.scroll_area.setObjectName("outreach_form_scroll")
-        self.scroll_area.setWidgetResizable(True)
-        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
-        content = QWidget()
-        self._content_layout = QVBoxLayout(content)
-        self._content_layout.setContentsMargins(4, 0, 12, 12)
-        self.scroll_area.setWidget(content)
-        self._content = content
-        self._build_sections(store)
-        self._content_layout.addStretch(1)
-
-        self.save_button = QPushButton()
-        self.save_button.setObjectName("save_outreach")
-        self.save_button.setAutoDefault(False)
-        self.save_button.clicked.connect(self.save)
-        self.close_button = QPushButton()
-        self.close_button.setObjectName("close_outreach_form")
-        self.close_button.setAutoDefault(False)
-        self.close_button.clicked.connect(self.close_requested)
-        self.status_text = QLabel()
-        self.status_text.setObjectName("form_status")
-        set_tone(self.status_text, "hint")
-        self.keys_hint = QLabel()
-        self.keys_hint.setWordWrap(True)
-        set_tone(self.keys_hint, "hint")
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.keys_hint, 1)
-        buttons.addWidget(self.status_text)
-        buttons.addWidget(self.close_button)
-        buttons.addWidget(self.save_button)
-
-        top = QVBoxLayout(self)
-        top.addWidget(self.title)
-        top.addWidget(self.subtitle)
-        top.addWidget(self.draft_banner)
-        top.addWidget(self.problems_panel)
-        top.addWidget(self.scroll_area, 1)
-        top.addLayout(buttons)
-
-        self.save_shortcut = QShortcut(QKeySequence("Ctrl+S"), self)
-        self.save_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.save_shortcut.activated.connect(self.save)
-
-        chain = [*self._focus, self.close_button, self.save_button]
-        for first, second in zip(chain, chain[1:], strict=False):
-            QWidget.setTabOrder(first, second)
+    def go_to_start(self) -> None:
+        """The title (the window was opened)."""
+        self.field("title").setFocus(Qt.FocusReason.ActiveWindowFocusReason)
 
     def _section(self, key: str, title_code: str) -> QGridLayout:
-        box = QGroupBox(self._content)
-        box.setObjectName(f"section_{key}")
-        self._labels.append((box, title_code))
-        self.sections[key] = box
-        self._content_layout.addWidget(box)
         grid = two_pair_grid()
-        box.setLayout(grid)
+        self._add_section(key, title_code).setLayout(grid)
         return grid
 
     def _build_sections(self, store: Store) -> None:
@@ -739,25 +611,15 @@ class OutreachForm(QWidget):
         column: int,
         span: int = 1,
     ) -> None:
-        field.setObjectName(path)
-        self._fields[path] = field
-        box = FieldBox(field)
-        self._boxes[path] = box
         label = QLabel()
-        label.setBuddy(field)
         label.setWordWrap(True)
-        self._labels.append((label, FIELD_CODES[path]))
-        place(grid, label, box, row, column, span)
+        self._add_field(
+            grid, path, field, row, column, span=span, label=label, label_code=FIELD_CODES[path]
+        )
         if isinstance(field, ParticipantsField | CaseLinksField):
             self._focus.extend(field.focus_order())
         else:
             self._focus.extend(focus_order([field]))
-        field.edited.connect(self._on_edited)
-        field.edited.connect(box.clear_problem)
-
-    def field(self, path: str) -> OutreachField:
-        """The field of a top-level path (``title``, ``held_on``, ``participants``…)."""
-        return self._fields[path]
 
     def box_for(self, path: str) -> FieldBox | None:
         """Where the problem of a field path is shown."""
@@ -769,267 +631,38 @@ class OutreachForm(QWidget):
 
     # ------------------------------------------------------------------ the document
 
-    def set_document(self, doc: Mapping[str, Any]) -> None:
-        """Fill the form from an outreach document (docs/record-format.md)."""
-        self._loading = True
-        try:
-            self._doc = copy.deepcopy(dict(doc))
-            for path, field in self._fields.items():
-                field.set_value(value_at(self._doc, path))
-        finally:
-            self._loading = False
-
-    def document(self) -> dict[str, Any]:
-        """The activity as the form holds it now (fields it does not show are kept as
-        loaded; an empty value loaded as such stays, so an unchanged save changes nothing)."""
-        doc = {
-            k: copy.deepcopy(v) for k, v in self._doc.items() if k not in ("code", "_base", "kind")
-        }
-        if self.record_id is not None:
-            doc["id"] = self.record_id
+    def _fill_document(self, doc: dict[str, Any]) -> None:
+        # an empty value loaded as such stays, so an unchanged save changes nothing
         for path, field in self._fields.items():
             value = field.value()
             if value is not None:
                 doc[path] = value
             elif path in doc and not _empty(doc[path]):
                 doc.pop(path)
-        return doc
-
-    @property
-    def dirty(self) -> bool:
-        """Whether the form holds input not saved in the record."""
-        return not self._done and self.document() != self._baseline
-
-    @Slot()
-    def _on_edited(self) -> None:
-        if self._loading or self._done:
-            return
-        self._autosave.start()
 
     # ------------------------------------------------------------------ problems
 
-    def clear_problems(self) -> None:
-        """Remove every highlight and message."""
-        for box in [*self._boxes.values(), *self.participants.boxes.values()]:
-            box.clear_problem()
-        self.problems.clear()
-        self.problems_panel.hide()
+    def _problem_boxes(self) -> list[FieldBox]:
+        return [*self._boxes.values(), *self.participants.boxes.values()]
 
-    def _problem_text(self, problem: Problem) -> str:
-        params = {
-            key: display_date(value)
-            if isinstance(value, str) and parse_date(value) is not None
-            else value
-            for key, value in problem.params.items()
-        }
-        return problem_text(problem.code, params, lang=self._texts.lang, fallback=problem.message)
+    def _path_labeller(self) -> Callable[[str], str]:
+        return functools.partial(outreach_path_label, self._texts.t)
 
-    def show_problems(self, problems: Sequence[tuple[str, str]]) -> None:
-        """List every problem above the form and show each beside its field."""
-        self.clear_problems()
-        t = self._texts.t
-        first: QWidget | None = None
-        for path, text in problems:
-            box = self.box_for(path)
-            if box is not None:
-                box.show_problem(text)
-                first = first or box.field
-            item = QListWidgetItem(f"{outreach_path_label(t, path)}: {text}")
-            item.setData(Qt.ItemDataRole.UserRole, path)
-            self.problems.addItem(item)
-        self.problems_title.setText(t("gui_cf_problems_title", count=len(problems)))
-        rows = min(len(problems), 5)
-        row_height = self.problems.sizeHintForRow(0) if problems else 0
-        self.problems.setFixedHeight(rows * row_height + 2 * self.problems.frameWidth() + 4)
-        self.problems_panel.show()
-        if first is not None:
-            self._focus_field(first)
+    def _field_problem(self, path: str, field: OutreachField) -> str | None:
+        return _local_problem(field)
 
-    def _focus_field(self, widget: QWidget) -> None:
-        target = widget
-        if isinstance(widget, CodeChecks | ParticipantsField | CaseLinksField):
-            target = widget.focus_order()[0]
-        target.setFocus(Qt.FocusReason.OtherFocusReason)
-        self.scroll_area.ensureWidgetVisible(target, 0, 60)
-
-    @Slot(QListWidgetItem)
-    def _on_problem_activated(self, item: QListWidgetItem) -> None:
-        box = self.box_for(str(item.data(Qt.ItemDataRole.UserRole)))
-        if box is not None:
-            self._focus_field(box.field)
-
-    def _local_problems(self) -> list[tuple[str, str]]:
-        t = self._texts.t
-        found = []
-        for path, field in self._fields.items():
-            code = _local_problem(field)
-            if code is not None:
-                found.append((path, t(code)))
-        return found
-
-    # ------------------------------------------------------------------ saving
-
-    @Slot()
-    def save(self) -> None:
-        """Validate and save (Ctrl+S); on problems, list them all and save nothing."""
-        store = self._store
-        if self._saving or self._done or store is None:
-            return
-        self._autosave.stop()
-        self.clear_problems()
-        doc = self.document()
-        local = self._local_problems()
-        if local:
-            # what was typed is not a date, time or number: say so, with every other problem
-            paths = {path for path, _text in local}
-            body = {k: v for k, v in doc.items() if k not in paths and k != "id"}
-            body.update(kind=KIND, village=store.village)
-            others = [
-                (p.path, self._problem_text(p))
-                for p in validate(body, today=self._today())
-                if p.path not in paths
-            ]
-            self.show_problems([*local, *others])
-            self._set_status("gui_cf_not_saved", "problem")
-            return
-        self._saving = True
-        self.save_button.setEnabled(False)
-        self._set_status("gui_cf_saving", "hint")
-        body = dict(doc)
-        if self._base is not None:
-            body["_base"] = list(self._base)
-        key = self.draft_key
-        ctx = self._ctx
-
-        def work() -> SaveResult:
-            result = store.save(body, kind=KIND, today=self._today())
-            drafts.discard_draft(store, key)
-            return result
-
-        def done(result: SaveResult) -> None:
-            ctx.records_changed.emit()
-            if shiboken6.isValid(self):
-                self._on_saved(result)
-
-        ctx.runner.submit(work, done=done, failed=self._on_save_failed)
-
-    def _on_saved(self, result: SaveResult) -> None:
-        self._saving = False
-        self._done = True
-        self.has_draft = False
-        self.save_button.setEnabled(True)
-        self._view = result.record
-        self.record_id = result.record.record_id
-        self._base = list(result.record.base)
-        self._set_status("gui_cf_saved", "success")
-        self.saved.emit(result.record)
-
-    def _on_save_failed(self, exc: UserError) -> None:
-        self._saving = False
-        self.save_button.setEnabled(True)
-        if isinstance(exc, ValidationFailedError):
-            self.show_problems([(p.path, self._problem_text(p)) for p in exc.problems])
-        else:
-            self.show_problems([("", self._texts.error(exc))])
-        self._set_status("gui_cf_not_saved", "problem")
-
-    def _set_status(self, code: str, tone: str, **params: object) -> None:
-        self._status = (code, tone, params)
-        self.status_text.setText(self._texts.t(code, **params))
-        set_tone(self.status_text, tone)
-
-    # ------------------------------------------------------------------ drafts
-
-    def _restore_draft(self, store: Store) -> None:
-        data = drafts.load_draft(store, self.draft_key)
-        if data is None or not isinstance(data.get("doc"), dict):
-            return
-        if data.get("record_id") != self.record_id or data.get("kind") != KIND:
-            return
-        base = data.get("base")
-        if self.record_id is not None and isinstance(base, list):
-            self._base = [str(b) for b in base]  # the version the unsaved edit started from
-        self.set_document(data["doc"])
-        self.has_draft = True
-        self.draft_restored_at = str(data.get("saved_at") or "")
-        self.draft_banner.show()
-
-    @Slot()
-    def keep_draft(self) -> None:
-        """Seal the unsaved input as this form's draft now (or drop it if nothing is unsaved)."""
-        store = self._store
-        if store is None or self._saving or self._done:
-            return
-        self._autosave.stop()
-        if self.dirty:
-            data = {
-                "version": 1,
-                "kind": KIND,
-                "record_id": self.record_id,
-                "base": self._base,
-                "doc": self.document(),
-                "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            }
-            caseform_ops.keep_draft(self._ctx, store, self.draft_key, data)
-            self.has_draft = True
-        elif self.has_draft:
-            caseform_ops.discard_draft(self._ctx, store, self.draft_key)
-            self.has_draft = False
-
-    @Slot()
-    def discard_draft(self) -> None:
-        """Drop the restored draft and show the activity as saved (or a new, empty form)."""
-        store = self._store
-        if store is None:
-            return
-        caseform_ops.discard_draft(self._ctx, store, self.draft_key)
-        self.has_draft = False
-        self.draft_banner.hide()
-        if self._view is not None:
-            self._base = list(self._view.base)
-            self.set_document(self._view.doc)
-        else:
-            self.set_document(self._new_doc(store))
-        self._baseline = self.document()
-        self.clear_problems()
-
-    def finish(self) -> None:
-        """The form is closing: keep unsaved input as a draft, forget the store."""
-        if self._store is not None and not self._done and not self._saving:
-            self.keep_draft()
-        self._autosave.stop()
-        self._store = None
-
-    @Slot()
-    def _on_locked(self) -> None:
-        # The store is still open: the draft is queued on the worker ahead of the close.
-        self.finish()
-        self._done = True
-        self._loading = True
-        for field in self._fields.values():
-            field.set_value(None)
-        self.problems.clear()
-        self.lock_closed.emit()
+    def _validation_body(
+        self, doc: Mapping[str, Any], typed: Collection[str], store: Store
+    ) -> dict[str, Any]:
+        body = {k: v for k, v in doc.items() if k not in typed and k != "id"}
+        body.update(kind=KIND, village=store.village)
+        return body
 
     # ------------------------------------------------------------------ texts
 
-    def window_title(self) -> str:
-        """The title: a new activity, or the edit of a record code (never a name)."""
+    def _retranslate_form(self, *, refill: bool) -> None:
+        # the participants' grid and the case links take their texts here from the start
         t = self._texts.t
-        if self._view is None:
-            return t("gui_of_title_new")
-        return t("gui_of_title_edit", code=self._view.code)
-
-    @Slot()
-    def _retranslate(self) -> None:
-        t = self._texts.t
-        self.title.setText(self.window_title())
-        self.subtitle.setText(t("gui_of_subtitle"))
-        for widget, code in self._labels:
-            if isinstance(widget, QGroupBox):
-                widget.setTitle(t(code).replace("&", "&&"))  # & would be a mnemonic
-            elif isinstance(widget, QLabel):
-                widget.setText(t(code))
         for field in self._fields.values():
             if isinstance(field, DateField):
                 field.setPlaceholderText(t("gui_cf_date_hint"))
@@ -1037,26 +670,16 @@ class OutreachForm(QWidget):
                 field.setPlaceholderText(t("gui_of_time_hint"))
             elif isinstance(field, CodeCombo | CodeChecks | ParticipantsField | CaseLinksField):
                 field.retranslate()
-        at = self.draft_restored_at or ""
-        try:
-            when = datetime.fromisoformat(at).astimezone().strftime("%d/%m/%Y %H:%M")
-        except ValueError:
-            when = ""
-        self.draft_text.setText(t("gui_cf_draft_restored", when=when))
-        self.discard_draft_button.setText(t("gui_cf_discard_draft"))
-        self.save_button.setText(t("gui_cf_save"))
-        self.close_button.setText(t("gui_close"))
-        self.keys_hint.setText(t("gui_of_keys"))
-        self.problems.setToolTip(t("gui_cf_problems_tooltip"))
-        status = self._status
-        if status is not None:
-            self._set_status(status[0], status[1], **status[2])
 
 
 # ---------------------------------------------------------------------- windows
 
 
-class OutreachFormWindow(FormWindow):
+_OPEN: dict[str, OutreachFormWindow] = {}
+"""The open form windows by draft key: one per activity (and one new activity) at a time."""
+
+
+class OutreachFormWindow(RecordFormWindow[OutreachForm]):
     """The window of one outreach form. Closing it keeps unsaved input as a draft; a save
     closes it; a lock empties and closes it. Its title carries the record code, never a name.
 
@@ -1064,27 +687,10 @@ class OutreachFormWindow(FormWindow):
         saved: The activity was saved (its :class:`RecordView`).
     """
 
-    saved = Signal(object)
-
-    def __init__(
-        self, ctx: AppContext, *, view: RecordView | None = None, parent: QWidget | None = None
-    ) -> None:
-        self.form = OutreachForm(ctx, view=view)
-        super().__init__(ctx, self.form, registry=_OPEN, parent=parent)  # type: ignore[arg-type]
-        self.setObjectName("outreach_form_window")
-        self.resize(900, 760)
-        self._retranslate()
-
-
-_OPEN: dict[str, OutreachFormWindow] = {}
-"""The open form windows by draft key: one per activity (and one new activity) at a time."""
-
-
-def _open(ctx: AppContext, view: RecordView | None, parent: QWidget | None) -> OutreachFormWindow:
-    key = drafts.draft_key(view.record_id if view is not None else None, kind=KIND)
-    window = open_form_window(_OPEN, key, lambda: OutreachFormWindow(ctx, view=view, parent=parent))
-    window.form.field("title").setFocus(Qt.FocusReason.ActiveWindowFocusReason)
-    return window
+    FORM = OutreachForm
+    NAME = "outreach_form_window"
+    SIZE = (900, 760)
+    REGISTRY = _OPEN
 
 
 def open_new_outreach(ctx: AppContext, parent: QWidget | None = None) -> OutreachFormWindow:
@@ -1093,7 +699,7 @@ def open_new_outreach(ctx: AppContext, parent: QWidget | None = None) -> Outreac
     Raises:
         RuntimeError: the profile is locked.
     """
-    return _open(ctx, None, parent)
+    return OutreachFormWindow.open(ctx, None, parent)
 
 
 def open_edit_outreach(
@@ -1105,7 +711,4 @@ def open_edit_outreach(
         RuntimeError: the profile is locked.
         UnknownRecordError: no such record.
     """
-    store = ctx.store
-    if store is None:
-        raise RuntimeError("the profile is locked")
-    return _open(ctx, store.get(record_id), parent)
+    return OutreachFormWindow.open(ctx, edited_record(ctx, record_id), parent)

@@ -1,14 +1,23 @@
-"""The recovery code on paper: one page with the code in large type and what it is for."""
+"""The recovery code on paper: one page with the code in large type and what it is for, and
+the Print button behind it (the wizard's recovery page and the settings' new recovery code)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QMarginsF, QRectF, Qt
 from PySide6.QtGui import QFont, QPageLayout, QPainter
 from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QLabel, QWidget
 
+from desktop.ui.context import AppContext
 from desktop.ui.language import Texts
+from desktop.ui.widgets import set_tone
 
-__all__ = ["print_recovery_code"]
+__all__ = ["PRINT_FAILED", "PRINT_SENT", "print_recovery_code", "print_recovery_sheet"]
+
+PRINT_SENT = "gui_print_sent"
+"""The text code said beside Print once the sheet went to the printer."""
+PRINT_FAILED = "gui_print_failed"
+"""The text code said beside Print when the printer could not be started."""
 
 
 def print_recovery_code(printer: QPrinter, *, code: str, village: str, texts: Texts) -> None:
@@ -46,3 +55,24 @@ def print_recovery_code(printer: QPrinter, *, code: str, village: str, texts: Te
         block(texts.t("gui_print_when"), body)
     finally:
         painter.end()
+
+
+def print_recovery_sheet(
+    ctx: AppContext, parent: QWidget, *, code: str, village: str, result: QLabel
+) -> str | None:
+    """The Print button: choose a printer (through ``ctx.prompter``), print the recovery sheet
+    and say on ``result`` whether it went (:data:`PRINT_SENT` or :data:`PRINT_FAILED`, which is
+    returned); None when the person cancelled the printer dialog (``result`` is untouched)."""
+    t = ctx.texts.t
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    if not ctx.prompter.setup_printer(parent, printer, t("gui_print_dialog_title")):
+        return None
+    try:
+        print_recovery_code(printer, code=code, village=village, texts=ctx.texts)
+    except OSError:
+        said = PRINT_FAILED
+    else:
+        said = PRINT_SENT
+    set_tone(result, "problem" if said == PRINT_FAILED else "success")
+    result.setText(t(said))
+    return said

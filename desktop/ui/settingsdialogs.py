@@ -14,10 +14,10 @@ import ipaddress
 import re
 import threading
 from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -37,7 +37,7 @@ from desktop.sync.errors import NotEnrolledError
 from desktop.sync.state import SyncState
 from desktop.ui.context import AppContext
 from desktop.ui.passphrase import PassphraseFields, secret_field
-from desktop.ui.printing import print_recovery_code
+from desktop.ui.printing import print_recovery_sheet
 from desktop.ui.widgets import busy_bar, heading, set_tone
 from simpul.errors import UserError
 
@@ -53,6 +53,7 @@ __all__ = [
 ]
 
 Failed = Callable[[UserError], None]
+T = TypeVar("T")
 
 # --- operations (on the worker; the same shape as desktop/ui/ops.py) ----------------------------
 
@@ -97,6 +98,32 @@ def _check_wanted(cancel: threading.Event) -> None:
         raise VaultLockedError()
 
 
+def _confirmed_change(
+    ctx: AppContext,
+    current: str,
+    cancel: threading.Event,
+    change: Callable[[Store], T],
+    *,
+    action: str,
+    check: Callable[[Store], None] = lambda _store: None,
+    done: Callable[[T], None],
+    failed: Failed,
+) -> None:
+    """On the worker: confirm the signed-in user's passphrase ``current``, run ``check``, then
+    (unless the dialog was closed by a lock meanwhile) make the change and audit ``action``."""
+    store = _store(ctx)
+
+    def work() -> T:
+        _check_own_passphrase(store, current)
+        check(store)
+        _check_wanted(cancel)
+        result = change(store)
+        store.audit_action(action)
+        return result
+
+    ctx.runner.submit(work, done=done, failed=failed)
+
+
 def change_passphrase(
     ctx: AppContext,
     *,
@@ -107,16 +134,16 @@ def change_passphrase(
     failed: Failed,
 ) -> None:
     """Give the signed-in user a new passphrase once the current one is confirmed."""
-    store = _store(ctx)
-
-    def work() -> None:
-        _check_own_passphrase(store, current)
-        _refuse_shared_passphrase(store, new, owner=store.vault.user)
-        _check_wanted(cancel)
-        store.vault.change_passphrase(new)
-        store.audit_action("passphrase_change")
-
-    ctx.runner.submit(work, done=done, failed=failed)
+    _confirmed_change(
+        ctx,
+        current,
+        cancel,
+        lambda store: store.vault.change_passphrase(new),
+        action="passphrase_change",
+        check=lambda store: _refuse_shared_passphrase(store, new, owner=store.vault.user),
+        done=done,
+        failed=failed,
+    )
 
 
 def add_user(
@@ -130,16 +157,16 @@ def add_user(
     failed: Failed,
 ) -> None:
     """Add another user with a passphrase of their own, confirmed by the signed-in user."""
-    store = _store(ctx)
-
-    def work() -> None:
-        _check_own_passphrase(store, current)
-        _refuse_shared_passphrase(store, passphrase, owner=None)
-        _check_wanted(cancel)
-        store.vault.add_user(user, passphrase)
-        store.audit_action("user_add")
-
-    ctx.runner.submit(work, done=done, failed=failed)
+    _confirmed_change(
+        ctx,
+        current,
+        cancel,
+        lambda store: store.vault.add_user(user, passphrase),
+        action="user_add",
+        check=lambda store: _refuse_shared_passphrase(store, passphrase, owner=None),
+        done=done,
+        failed=failed,
+    )
 
 
 def make_recovery_code(
@@ -151,16 +178,15 @@ def make_recovery_code(
     failed: Failed,
 ) -> None:
     """Replace the recovery code (the old one stops working); ``done`` gets the new code."""
-    store = _store(ctx)
-
-    def work() -> str:
-        _check_own_passphrase(store, current)
-        _check_wanted(cancel)
-        code = store.vault.new_recovery_code()
-        store.audit_action("recovery_code_new")
-        return code
-
-    ctx.runner.submit(work, done=done, failed=failed)
+    _confirmed_change(
+        ctx,
+        current,
+        cancel,
+        lambda store: store.vault.new_recovery_code(),
+        action="recovery_code_new",
+        done=done,
+        failed=failed,
+    )
 
 
 _HOST_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
@@ -336,6 +362,12 @@ class _ConfirmedDialog(QDialog):
             self.current.clear()
             self.current.setFocus()
 
+    def _ready_to_show(self, width: int, height: int) -> None:
+        """The end of a subclass's constructor: size, texts and buttons as they start."""
+        self.resize(width, height)
+        self._retranslate()
+        self._update_buttons()
+
     def _inform(self, title_code: str, text_code: str) -> None:
         t = self._ctx.texts.t
         self._ctx.prompter.inform(self, t(title_code), t(text_code))
@@ -376,27 +408,67 @@ class _ConfirmedDialog(QDialog):
             self.message.setText(self._ctx.texts.error(self._error))
 
 
-def _new_passphrase_section(layout: QVBoxLayout, fields: PassphraseFields, title: QLabel) -> None:
-    layout.addSpacing(8)
-    layout.addWidget(title)
-    layout.addWidget(fields)
+class _NewPassphraseDialog(_ConfirmedDialog):
+    """The passphrase now, then a new one twice with the strength meter (:attr:`fields`);
+    once the change is written the person is told so and the dialog closes.
 
+    Subclasses name their texts (window title, intro, the new passphrase's title, the button,
+    what is said when done) and their size, may add rows (:meth:`_add_rows`) and implement
+    :meth:`_start`.
+    """
 
-class ChangePassphraseDialog(_ConfirmedDialog):
-    """The passphrase now, then the new one twice with the strength meter."""
+    _TITLE = ""
+    _INTRO = ""
+    _NEW_TITLE = ""
+    _BUTTON = ""
+    _DONE = ""
+    _SIZE = (580, 470)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
+        self._add_rows()
         self.fields = PassphraseFields(ctx.texts)
         self._new_title = heading(2)
-        _new_passphrase_section(self.content, self.fields, self._new_title)
+        self.content.addSpacing(8)
+        self.content.addWidget(self._new_title)
+        self.content.addWidget(self.fields)
         self.fields.changed.connect(self._update_buttons)
-        self.resize(580, 470)
-        self._retranslate()
-        self._update_buttons()
+        self._ready_to_show(*self._SIZE)
+
+    def _add_rows(self) -> None:
+        """Rows of the subclass below the passphrase now (made first: Tab reaches them before
+        the new passphrase)."""
 
     def _ready(self) -> bool:
         return self.fields.acceptable
+
+    def _on_changed(self, _none: None) -> None:
+        self._set_busy(False)
+        self._inform(self._TITLE, self._DONE)
+        self.accept()
+
+    def _forget(self) -> None:
+        super()._forget()
+        self.fields.clear()
+
+    @Slot()
+    def _retranslate(self) -> None:
+        super()._retranslate()
+        t = self._ctx.texts.t
+        self.setWindowTitle(t(self._TITLE))
+        self.intro.setText(t(self._INTRO))
+        self._new_title.setText(t(self._NEW_TITLE))
+        self.action_button.setText(t(self._BUTTON))
+
+
+class ChangePassphraseDialog(_NewPassphraseDialog):
+    """The passphrase now, then the new one twice with the strength meter."""
+
+    _TITLE = "gui_settings_passphrase_title"
+    _INTRO = "gui_settings_passphrase_intro"
+    _NEW_TITLE = "gui_settings_new_passphrase"
+    _BUTTON = "gui_settings_passphrase_button"
+    _DONE = "gui_settings_passphrase_changed"
 
     def _start(self) -> None:
         change_passphrase(
@@ -408,30 +480,18 @@ class ChangePassphraseDialog(_ConfirmedDialog):
             failed=self._on_failed,
         )
 
-    def _on_changed(self, _none: None) -> None:
-        self._set_busy(False)
-        self._inform("gui_settings_passphrase_title", "gui_settings_passphrase_changed")
-        self.accept()
 
-    def _forget(self) -> None:
-        super()._forget()
-        self.fields.clear()
-
-    @Slot()
-    def _retranslate(self) -> None:
-        super()._retranslate()
-        t = self._ctx.texts.t
-        self.setWindowTitle(t("gui_settings_passphrase_title"))
-        self.intro.setText(t("gui_settings_passphrase_intro"))
-        self._new_title.setText(t("gui_settings_new_passphrase"))
-        self.action_button.setText(t("gui_settings_passphrase_button"))
-
-
-class AddUserDialog(_ConfirmedDialog):
+class AddUserDialog(_NewPassphraseDialog):
     """Another focal point on this laptop: a name and a passphrase of their own."""
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, parent)
+    _TITLE = "gui_settings_user_title"
+    _INTRO = "gui_settings_user_intro"
+    _NEW_TITLE = "gui_settings_user_passphrase"
+    _BUTTON = "gui_settings_user_button"
+    _DONE = "gui_settings_user_added"
+    _SIZE = (580, 560)
+
+    def _add_rows(self) -> None:
         self.name = QLineEdit()
         self.name.setObjectName("new_user_name")
         self._name_label = QLabel()
@@ -441,17 +501,10 @@ class AddUserDialog(_ConfirmedDialog):
         set_tone(self._name_hint, "hint")
         self.form.addRow(self._name_label, self.name)
         self.form.addRow("", self._name_hint)
-        self.fields = PassphraseFields(ctx.texts)
-        self._new_title = heading(2)
-        _new_passphrase_section(self.content, self.fields, self._new_title)
         self.name.textChanged.connect(self._update_buttons)
-        self.fields.changed.connect(self._update_buttons)
-        self.resize(580, 560)
-        self._retranslate()
-        self._update_buttons()
 
     def _ready(self) -> bool:
-        return bool(self.name.text().strip()) and self.fields.acceptable
+        return bool(self.name.text().strip()) and super()._ready()
 
     def _start(self) -> None:
         add_user(
@@ -460,30 +513,20 @@ class AddUserDialog(_ConfirmedDialog):
             user=self.name.text().strip(),
             passphrase=self.fields.passphrase(),
             cancel=self._cancel,
-            done=self._on_added,
+            done=self._on_changed,
             failed=self._on_failed,
         )
-
-    def _on_added(self, _none: None) -> None:
-        self._set_busy(False)
-        self._inform("gui_settings_user_title", "gui_settings_user_added")
-        self.accept()
 
     def _forget(self) -> None:
         super()._forget()
         self.name.clear()
-        self.fields.clear()
 
     @Slot()
     def _retranslate(self) -> None:
         super()._retranslate()
         t = self._ctx.texts.t
-        self.setWindowTitle(t("gui_settings_user_title"))
-        self.intro.setText(t("gui_settings_user_intro"))
         self._name_label.setText(t("gui_settings_user_name"))
         self._name_hint.setText(t("gui_settings_user_name_hint"))
-        self._new_title.setText(t("gui_settings_user_passphrase"))
-        self.action_button.setText(t("gui_settings_user_button"))
 
 
 class RecoveryCodeDialog(_ConfirmedDialog):
@@ -529,8 +572,7 @@ class RecoveryCodeDialog(_ConfirmedDialog):
         self.print_button.clicked.connect(self._on_print_clicked)
         self.written.toggled.connect(self._on_written_toggled)
         self.close_button.clicked.connect(self.accept)
-        self._retranslate()
-        self._update_buttons()
+        self._ready_to_show(560, 300)
 
     @property
     def code_shown(self) -> bool:
@@ -580,23 +622,15 @@ class RecoveryCodeDialog(_ConfirmedDialog):
 
     @Slot()
     def _on_print_clicked(self) -> None:
-        t = self._ctx.texts.t
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        if not self._ctx.prompter.setup_printer(self, printer, t("gui_print_dialog_title")):
-            return
-        try:
-            print_recovery_code(
-                printer,
-                code=self._code,
-                village=self._ctx.village_name() or "",
-                texts=self._ctx.texts,
-            )
-        except OSError:
-            self._printed = "gui_print_failed"
-        else:
-            self._printed = "gui_print_sent"
-        set_tone(self.printed, "problem" if self._printed == "gui_print_failed" else "success")
-        self.printed.setText(t(self._printed))
+        said = print_recovery_sheet(
+            self._ctx,
+            self,
+            code=self._code,
+            village=self._ctx.village_name() or "",
+            result=self.printed,
+        )
+        if said is not None:
+            self._printed = said
 
     @Slot()
     def _retranslate(self) -> None:

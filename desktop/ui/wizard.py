@@ -5,7 +5,6 @@ from __future__ import annotations
 import unicodedata
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,7 +27,7 @@ from desktop.ui import ops
 from desktop.ui.context import AppContext
 from desktop.ui.enrollform import EnrollForm
 from desktop.ui.passphrase import PassphraseFields
-from desktop.ui.printing import print_recovery_code
+from desktop.ui.printing import print_recovery_sheet
 from desktop.ui.widgets import busy_bar, set_tone
 from simpul.errors import UserError
 from simpul.records.wilayah import Village, load_regions
@@ -355,24 +354,14 @@ class RecoveryPage(_Page):
 
     @Slot()
     def _on_print_clicked(self) -> None:
-        t = self.ctx.texts.t
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        if not self.ctx.prompter.setup_printer(self, printer, t("gui_print_dialog_title")):
-            return
         village = self._wizard.village_page.selected()
-        try:
-            print_recovery_code(
-                printer,
-                code=self._code,
-                village=village.name if village else "",
-                texts=self.ctx.texts,
-            )
-        except OSError:
-            set_tone(self.printed, "problem")
-            self.printed.setText(t("gui_print_failed"))
-            return
-        set_tone(self.printed, "success")
-        self.printed.setText(t("gui_print_sent"))
+        print_recovery_sheet(
+            self.ctx,
+            self,
+            code=self._code,
+            village=village.name if village else "",
+            result=self.printed,
+        )
 
     @Slot()
     def _retranslate(self) -> None:

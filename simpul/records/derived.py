@@ -6,25 +6,31 @@ import base64
 import hashlib
 import re
 from collections.abc import Mapping
-from datetime import date
-from typing import Literal
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any, Literal
 
 from simpul.errors import Error
 from simpul.records.taxonomy import load_taxonomy
 
 __all__ = [
     "CHILD_AGE_LIMIT",
+    "POLICE_DEADLINE",
     "RECORD_CODE_PREFIX",
     "RECORD_CODE_RE",
     "InvalidAgeError",
+    "PoliceDeadline",
     "RecordCodeError",
     "age_band",
     "age_on",
     "device_tag",
     "is_child",
+    "is_sexual",
     "make_record_code",
     "parse_date",
+    "participant_count",
     "participants_total",
+    "police_deadline",
     "victim_age",
 ]
 
@@ -171,8 +177,9 @@ def make_record_code(
     return f"{prefix}-{kecamatan}{village}-{year:04d}-{device_tag}-{sequence:04d}"
 
 
-def _count(participants: Mapping[str, object], key: str) -> int:
-    value = participants.get(key)
+def participant_count(value: object) -> int:
+    """A count of participants as a number: anything but a whole number above 0 counts 0
+    (validation reports a bad count; a total never fails on one)."""
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
         return value
     return 0
@@ -191,15 +198,91 @@ def participants_total(doc: Mapping[str, object]) -> dict[str, int]:
     """
     raw = doc.get("participants")
     participants: Mapping[str, object] = raw if isinstance(raw, Mapping) else {}
-    male_child = _count(participants, "male_child")
-    male_adult = _count(participants, "male_adult")
-    female_child = _count(participants, "female_child")
-    female_adult = _count(participants, "female_adult")
+    male_child = participant_count(participants.get("male_child"))
+    male_adult = participant_count(participants.get("male_adult"))
+    female_child = participant_count(participants.get("female_child"))
+    female_adult = participant_count(participants.get("female_adult"))
     return {
         "male": male_child + male_adult,
         "female": female_child + female_adult,
         "child": male_child + female_child,
         "adult": male_adult + female_adult,
         "total": male_child + male_adult + female_child + female_adult,
-        "with_disability": _count(participants, "with_disability"),
+        "with_disability": participant_count(participants.get("with_disability")),
     }
+
+
+POLICE_DEADLINE = timedelta(hours=72)
+"""UU 12/2022 (TPKS) Pasal 41: UPTD PPA forwards a sexual-violence report to the police within
+3×24 hours of receiving it."""
+
+_SEXUAL = "seksual"
+_UPTD_PPA = "uptd_ppa"
+_POLICE_REFERRAL = "unit_ppa_polisi"
+_REFUSED = "ditolak"
+# Legal statuses that mean the police have the report.
+_WITH_POLICE = frozenset({"lapor_polisi", "penyidikan", "p21", "sidang", "putusan", "diversi"})
+
+
+def is_sexual(doc: Mapping[str, Any]) -> bool:
+    """Whether a case is sexual violence: the type ``seksual`` or any UU TPKS sub-type."""
+    types = doc.get("violence_types") or []
+    return _SEXUAL in types or bool(doc.get("tpks_types"))
+
+
+@dataclass(frozen=True)
+class PoliceDeadline:
+    """The UU TPKS Pasal 41 deadline of a sexual-violence case referred to UPTD PPA.
+
+    Attributes:
+        received_on: The date of the (earliest) referral to UPTD PPA. Its time of day is not
+            recorded, so the 72 hours are counted from the start of that day: the deadline
+            shown is never later than the real one.
+        due: ``received_on`` 00:00 (local time, naive) + 72 hours.
+        forwarded: The police already have the case (legal status from *Lapor polisi* on, or
+            a referral to the police PPA unit).
+    """
+
+    received_on: date
+    due: datetime
+    forwarded: bool
+
+    def remaining(self, now: datetime) -> timedelta:
+        """Time left (negative once the deadline has passed)."""
+        return self.due - now
+
+    def overdue(self, now: datetime) -> bool:
+        """Whether the police do not have the case and the deadline has passed (``now`` in
+        the same local time as :attr:`due`)."""
+        return not self.forwarded and now > self.due
+
+
+def police_deadline(doc: Mapping[str, Any]) -> PoliceDeadline | None:
+    """The 3×24-hour deadline of a case, or ``None`` when it does not apply.
+
+    It applies to sexual violence (``seksual`` or a TPKS sub-type) referred to UPTD PPA (a
+    referral that was not refused, with a date). The village case form and the district
+    case table both show it from here.
+
+    Args:
+        doc: A case document (``violence_types``, ``tpks_types``, ``legal_status`` and the
+            ``referrals`` items with ``to``, ``status`` and ``on`` are read).
+    """
+    if not is_sexual(doc):
+        return None
+    referrals = [r for r in doc.get("referrals") or [] if isinstance(r, Mapping)]
+    dates = [
+        d
+        for r in referrals
+        if r.get("to") == _UPTD_PPA
+        and r.get("status") != _REFUSED
+        and (d := parse_date(r.get("on"))) is not None
+    ]
+    if not dates:
+        return None
+    received = min(dates)
+    forwarded = doc.get("legal_status") in _WITH_POLICE or any(
+        r.get("to") == _POLICE_REFERRAL and r.get("status") != _REFUSED for r in referrals
+    )
+    due = datetime.combine(received, time()) + POLICE_DEADLINE
+    return PoliceDeadline(received, due, forwarded)
