@@ -514,7 +514,8 @@ class CaseForm(RecordForm[FieldWidget]):
         )
         self.cards[name].append(card)
         self._card_layouts[name].addWidget(card)
-        card.show()  # now, not when the event loop next runs: Tab must find it at once
+        if self.isVisible():
+            card.show()  # now, not when the event loop next runs: Tab must find it at once
         card.edited.connect(self._on_edited)
         card.remove_requested.connect(self._on_remove_requested)
         if name == "victims":

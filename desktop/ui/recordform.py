@@ -733,8 +733,13 @@ class RecordFormWindow(FormWindow, Generic[R]):
     def __init__(
         self, ctx: AppContext, *, view: RecordView | None = None, parent: QWidget | None = None
     ) -> None:
-        self.form = self.FORM(ctx, view=view)
-        super().__init__(ctx, self.form, registry=self.REGISTRY, parent=parent)
+        super().__init__(
+            ctx,
+            lambda window: self.FORM(ctx, view=view, parent=window),
+            registry=self.REGISTRY,
+            parent=parent,
+        )
+        self.form: R = self._form  # type: ignore[assignment]
         self.setObjectName(self.NAME)
         self.resize(*self.SIZE)
         self._retranslate()
