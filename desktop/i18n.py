@@ -1198,6 +1198,725 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Sesi Anda telah berakhir. Silakan masuk lagi.",
     ),
     # --- end of GUI: district mode shell
+    # --- GUI: district reports
+    "gui_dm_rp_intro": (
+        "The monthly or yearly recap of every kecamatan and village, counted by the server from "
+        "the records it holds. Choose the period and press Show.",
+        "Rekap bulanan atau tahunan per kecamatan dan desa, dihitung server dari data yang "
+        "sudah masuk. Pilih periode, lalu tekan Tampilkan.",
+    ),
+    "gui_dm_rp_period": ("Period", "Periode"),
+    "gui_dm_rp_monthly": ("Monthly", "Bulanan"),
+    "gui_dm_rp_yearly": ("Yearly", "Tahunan"),
+    "gui_dm_rp_share": ("For sharing outside the district", "Untuk dibagikan ke luar kabupaten"),
+    "gui_dm_rp_share_tip": (
+        "Village counts of 1 or 2 are shown as <3, and the cells that would give them away as "
+        "x, on screen and in the files.",
+        "Angka desa 1 atau 2 ditampilkan sebagai <3, dan sel yang bisa membukanya sebagai x, "
+        "di layar maupun di berkas.",
+    ),
+    "gui_dm_rp_show": ("Show", "Tampilkan"),
+    "gui_dm_rp_fetching": ("Counting the report…", "Menghitung laporan…"),
+    "gui_dm_rp_saving": ("Saving the file…", "Menyimpan berkas…"),
+    "gui_dm_rp_summary": (
+        "{period} · {cases} cases · {outreach} outreach activities · made {time} WIB",
+        "{period} · {cases} kasus · {outreach} kegiatan sosialisasi · dibuat {time} WIB",
+    ),
+    "gui_dm_rp_summary_shared": (
+        "small numbers hidden for sharing",
+        "angka kecil disembunyikan untuk dibagikan",
+    ),
+    "gui_dm_rp_charts": ("Charts", "Grafik"),
+    "gui_dm_rp_chart_victims": (
+        "Victims by type of violence, sex and age (district)",
+        "Korban menurut jenis kekerasan, jenis kelamin dan umur (kabupaten)",
+    ),
+    "gui_dm_rp_chart_outreach": (
+        "Outreach participants by kecamatan",
+        "Peserta sosialisasi per kecamatan",
+    ),
+    "gui_dm_rp_no_victims": (
+        "No victim was recorded in this period.",
+        "Tidak ada korban yang tercatat pada periode ini.",
+    ),
+    "gui_dm_rp_no_outreach": (
+        "No outreach participant was recorded in this period.",
+        "Tidak ada peserta sosialisasi yang tercatat pada periode ini.",
+    ),
+    "gui_dm_rp_female_child": ("Girls", "Anak perempuan"),
+    "gui_dm_rp_female_adult": ("Women", "Perempuan dewasa"),
+    "gui_dm_rp_male_child": ("Boys", "Anak laki-laki"),
+    "gui_dm_rp_male_adult": ("Men", "Laki-laki dewasa"),
+    "gui_dm_rp_unknown": ("Sex or age unknown", "Jenis kelamin/umur tidak diketahui"),
+    "gui_dm_rp_small_tip": (
+        "1 or 2: hidden so that no one can be recognised.",
+        "1 atau 2: disembunyikan agar tidak ada yang dapat dikenali.",
+    ),
+    "gui_dm_rp_hidden_tip": (
+        "Hidden so that a small number cannot be worked out from the totals.",
+        "Disembunyikan agar angka kecil tidak dapat dihitung dari jumlahnya.",
+    ),
+    "gui_dm_rp_export_csv": ("Save CSV", "Simpan CSV"),
+    "gui_dm_rp_export_xlsx": ("Save Excel", "Simpan Excel"),
+    "gui_dm_rp_export_pdf": ("Save PDF", "Simpan PDF"),
+    "gui_dm_rp_save_title": ("Save the report", "Simpan laporan"),
+    "gui_dm_rp_filter_csv": ("CSV files (*.csv)", "Berkas CSV (*.csv)"),
+    "gui_dm_rp_filter_xlsx": ("Excel workbooks (*.xlsx)", "Buku kerja Excel (*.xlsx)"),
+    "gui_dm_rp_filter_pdf": ("PDF documents (*.pdf)", "Dokumen PDF (*.pdf)"),
+    "gui_dm_rp_saved": ("Saved: {name}", "Tersimpan: {name}"),
+    "gui_dm_rp_save_failed": (
+        "{name} could not be saved. Check that the folder exists, is not full and may be "
+        "written to, then try again.",
+        "{name} tidak dapat disimpan. Periksa apakah foldernya ada, tidak penuh, dan boleh "
+        "ditulisi, lalu coba lagi.",
+    ),
+    "gui_dm_rp_pdf_failed": (
+        "The PDF could not be made. Save the report as Excel instead, and tell the administrator.",
+        "PDF tidak dapat dibuat. Simpan laporan sebagai Excel saja, dan beri tahu admin.",
+    ),
+    "gui_dm_rp_outdated": (
+        "Records have changed since this report was made. Press Show to count again.",
+        "Data berubah sejak laporan ini dibuat. Tekan Tampilkan untuk menghitung ulang.",
+    ),
+    # --- end of GUI: district reports
+    # --- GUI: district import page
+    "gui_dm_imp_intro": (
+        "Choose the bundle files or the whole folder of a village flash drive, or drag them "
+        "here. Each file is checked before it is imported; afterwards a receipt and a return "
+        "bundle for the laptop are written back into the same folder.",
+        "Pilih berkas bundel atau seluruh folder flashdisk dari desa, atau seret ke sini. Setiap "
+        "berkas diperiksa sebelum diimpor; sesudahnya tanda terima dan bundel balasan untuk "
+        "laptop ditulis kembali ke folder yang sama.",
+    ),
+    "gui_dm_imp_choose_files": ("Choose files…", "Pilih berkas…"),
+    "gui_dm_imp_choose_folder": ("Choose folder…", "Pilih folder…"),
+    "gui_dm_imp_clear": ("Clear list", "Kosongkan daftar"),
+    "gui_dm_imp_start": ("Import", "Impor"),
+    "gui_dm_imp_choose_files_title": ("Choose bundle files", "Pilih berkas bundel"),
+    "gui_dm_imp_choose_folder_title": ("Choose the flash drive's folder", "Pilih folder flashdisk"),
+    "gui_dm_imp_files_filter": (
+        "Simpul bundles (*.simpul *.simpul-enroll);;All files (*)",
+        "Bundel Simpul (*.simpul *.simpul-enroll);;Semua berkas (*)",
+    ),
+    "gui_dm_imp_empty": (
+        "No files yet. Choose files or a folder, or drag them here from the file manager.",
+        "Belum ada berkas. Pilih berkas atau folder, atau seret ke sini dari pengelola berkas.",
+    ),
+    "gui_dm_imp_col_file": ("File", "Berkas"),
+    "gui_dm_imp_col_village": ("Village", "Desa"),
+    "gui_dm_imp_col_device": ("Device", "Perangkat"),
+    "gui_dm_imp_col_period": ("Period", "Periode"),
+    "gui_dm_imp_col_cases": ("Cases", "Kasus"),
+    "gui_dm_imp_col_outreach": ("Outreach", "Sosialisasi"),
+    "gui_dm_imp_col_signature": ("Signature", "Tanda tangan"),
+    "gui_dm_imp_col_seen": ("Imported before", "Sudah diimpor"),
+    "gui_dm_imp_col_result": ("Result", "Hasil"),
+    "gui_dm_imp_seen_yes": ("Yes", "Ya"),
+    "gui_dm_imp_seen_no": ("No", "Belum"),
+    "gui_dm_imp_reading": ("Reading…", "Membaca…"),
+    "gui_dm_imp_answer_kind": ("Enrollment answer", "Jawaban pendaftaran"),
+    "gui_dm_imp_not_bundle": ("Not a bundle", "Bukan bundel"),
+    "gui_dm_imp_ready": ("Ready to import", "Siap diimpor"),
+    "gui_dm_imp_will_reject": ("Will be refused: {reason}", "Akan ditolak: {reason}"),
+    "gui_dm_imp_skipped": ("Skipped: {reason}", "Dilewati: {reason}"),
+    "gui_dm_imp_answer_ready": (
+        "The laptop is registered first",
+        "Laptop didaftarkan lebih dulu",
+    ),
+    "gui_dm_imp_answer_needs_admin": (
+        "Only an administrator can register this laptop",
+        "Hanya admin yang dapat mendaftarkan laptop ini",
+    ),
+    "gui_dm_imp_done_imported": ("Imported", "Diimpor"),
+    "gui_dm_imp_done_already": ("Already imported", "Sudah pernah diimpor"),
+    "gui_dm_imp_done_rejected": ("Refused: {reason}", "Ditolak: {reason}"),
+    "gui_dm_imp_done_enrolled": ("Laptop registered", "Laptop didaftarkan"),
+    "gui_dm_imp_done_already_enrolled": ("Laptop already registered", "Laptop sudah terdaftar"),
+    "gui_dm_imp_done_failed": ("Not imported: {reason}", "Belum diimpor: {reason}"),
+    "gui_dm_imp_write_problem": (
+        "But the receipt and return bundle could not be written: {problem}. The import counts; "
+        "free some space or unlock the drive, then press Import again to write them.",
+        "Namun tanda terima dan bundel balasan tidak dapat ditulis: {problem}. Impor tetap "
+        "tercatat; kosongkan ruang atau buka kunci flashdisk, lalu tekan Impor lagi untuk "
+        "menulisnya.",
+    ),
+    "gui_dm_imp_write_disk_full": ("the flash drive is full", "flashdisk penuh"),
+    "gui_dm_imp_write_read_only": (
+        "the flash drive is read-only (locked)",
+        "flashdisk hanya bisa dibaca (terkunci)",
+    ),
+    "gui_dm_imp_write_write_failed": (
+        "the folder cannot be written to",
+        "folder tidak dapat ditulisi",
+    ),
+    "gui_dm_imp_reading_progress": (
+        "Checking file {number} of {total}…",
+        "Memeriksa berkas {number} dari {total}…",
+    ),
+    "gui_dm_imp_importing_progress": (
+        "Importing {number} of {total}…",
+        "Mengimpor {number} dari {total}…",
+    ),
+    "gui_dm_imp_nothing_found": ("No bundles found in {where}.", "Tidak ada bundel di {where}."),
+    "gui_dm_imp_already_listed": (
+        "These files are already in the list.",
+        "Berkas ini sudah ada di daftar.",
+    ),
+    "gui_dm_imp_not_read": (
+        "Some files could not be checked: {problem}",
+        "Sebagian berkas belum dapat diperiksa: {problem}",
+    ),
+    "gui_dm_imp_ready_count": (
+        "{count} bundle(s) ready to import. Press Import.",
+        "{count} bundel siap diimpor. Tekan Impor.",
+    ),
+    "gui_dm_imp_not_allowed": (
+        "Your account cannot import bundles.",
+        "Akun Anda tidak dapat mengimpor bundel.",
+    ),
+    "gui_dm_imp_cancelling": (
+        "Stopping after this bundle…",
+        "Berhenti setelah bundel ini…",
+    ),
+    "gui_dm_imp_sum_imported": ("{count} imported", "{count} diimpor"),
+    "gui_dm_imp_sum_already": ("{count} already imported", "{count} sudah pernah"),
+    "gui_dm_imp_sum_rejected": ("{count} refused", "{count} ditolak"),
+    "gui_dm_imp_sum_failed": (
+        "{count} not imported (server problem)",
+        "{count} belum diimpor (masalah server)",
+    ),
+    "gui_dm_imp_sum_enrolled": ("{count} laptop(s) registered", "{count} laptop didaftarkan"),
+    "gui_dm_imp_sum_needs_admin": (
+        "{count} laptop(s) wait for an administrator",
+        "{count} laptop menunggu admin",
+    ),
+    "gui_dm_imp_sum_write_problem": (
+        "{count} receipt(s) could not be written into the folder; see the rows.",
+        "{count} tanda terima tidak dapat ditulis ke folder; lihat barisnya.",
+    ),
+    "gui_dm_imp_sum_cancelled": (
+        "Cancelled: {count} file(s) not imported yet.",
+        "Dibatalkan: {count} berkas belum diimpor.",
+    ),
+    "gui_dm_imp_sum_offline": (
+        "The server could not be reached: {count} file(s) not imported yet; nothing was "
+        "half-imported.",
+        "Server tidak terjangkau: {count} berkas belum diimpor; tidak ada yang setengah diimpor.",
+    ),
+    "gui_dm_imp_sum_take_back": (
+        "The receipts and return bundles are in the same folders: take the flash drives back "
+        "to the villages.",
+        "Tanda terima dan bundel balasan ada di folder yang sama: bawa kembali flashdisk ke desa.",
+    ),
+    "gui_dm_imp_sig_valid": ("Valid", "Sah"),
+    "gui_dm_imp_sig_tampered": ("Changed after sealing", "Diubah setelah disegel"),
+    "gui_dm_imp_sig_truncated": ("Incomplete", "Tidak lengkap"),
+    "gui_dm_imp_sig_not_for_us": ("For another district", "Untuk kabupaten lain"),
+    "gui_dm_imp_sig_unknown_sender": ("Laptop not registered", "Laptop belum terdaftar"),
+    "gui_dm_imp_sig_device_revoked": ("Laptop revoked", "Laptop sudah dicabut"),
+    "gui_dm_imp_sig_bad_signature": ("Signature does not match", "Tanda tangan tidak cocok"),
+    "gui_dm_imp_sig_sender_mismatch": ("Signed by another laptop", "Ditandatangani laptop lain"),
+    "gui_dm_imp_sig_wrong_kind": ("A return bundle", "Bundel balasan"),
+    "gui_dm_imp_sig_too_large": ("Too large", "Terlalu besar"),
+    "gui_dm_imp_sig_decompression_bomb": ("Content too large", "Isi terlalu besar"),
+    "gui_dm_imp_sig_malformed_content": ("Content malformed", "Isi tidak sah"),
+    "gui_dm_imp_sig_bad_header": ("Header damaged", "Kepala berkas rusak"),
+    "gui_dm_imp_sig_unsupported_version": ("Newer format", "Format lebih baru"),
+    "gui_dm_imp_sig_unsupported_suite": ("Unknown encryption", "Enkripsi tidak dikenal"),
+    "gui_dm_imp_sig_other": ("Not valid", "Tidak sah"),
+    "gui_dm_imp_why_tampered": (
+        "the file changed after the laptop sealed it (damaged while copying, or altered); "
+        "export it again on the laptop",
+        "berkas berubah setelah disegel laptop (rusak saat disalin atau diubah); ekspor ulang "
+        "dari laptop desa",
+    ),
+    "gui_dm_imp_why_not_for_us": (
+        "sealed for another district's server",
+        "disegel untuk server kabupaten lain",
+    ),
+    "gui_dm_imp_why_unknown_sender": (
+        "the laptop that made it is not registered with the district; bring its enrollment "
+        "answer file",
+        "laptop pembuatnya belum terdaftar di kabupaten; bawa berkas jawaban pendaftarannya",
+    ),
+    "gui_dm_imp_why_device_revoked": (
+        "the laptop that made it has been revoked by the district",
+        "laptop pembuatnya sudah dicabut oleh kabupaten",
+    ),
+    "gui_dm_imp_why_bad_signature": (
+        "its signature does not match the laptop that made it",
+        "tanda tangannya tidak cocok dengan laptop pembuatnya",
+    ),
+    "gui_dm_imp_why_sender_mismatch": (
+        "it names another laptop than the one that signed it",
+        "menyebut laptop lain daripada laptop yang menandatanganinya",
+    ),
+    "gui_dm_imp_why_wrong_kind": (
+        "a return bundle for a village laptop, not a bundle for the district",
+        "bundel balasan untuk laptop desa, bukan bundel untuk kabupaten",
+    ),
+    "gui_dm_imp_why_foreign_village": (
+        "it holds records of another village than the laptop's own",
+        "berisi catatan desa lain, bukan desa laptop itu",
+    ),
+    "gui_dm_imp_why_wrong_device": (
+        "a bundle of a laptop of another village",
+        "bundel milik laptop desa lain",
+    ),
+    "gui_dm_imp_why_unsupported_version": (
+        "made by a newer Simpul; update the district server",
+        "dibuat oleh Simpul yang lebih baru; perbarui server kabupaten",
+    ),
+    "gui_dm_imp_why_file_unreadable": (
+        "the file cannot be read (was the flash drive removed?)",
+        "berkas tidak dapat dibaca (flashdisk tercabut?)",
+    ),
+    "gui_dm_imp_why_not_read": (
+        "not checked: the server could not be reached; choose the file again",
+        "belum diperiksa: server tidak terjangkau; pilih lagi berkasnya",
+    ),
+    "gui_dm_imp_why_receipt": (
+        "a receipt for a village laptop (take it back to the village)",
+        "tanda terima untuk laptop desa (bawa kembali ke desa)",
+    ),
+    "gui_dm_imp_why_return_bundle": (
+        "a return bundle for a village laptop (take it back to the village)",
+        "bundel balasan untuk laptop desa (bawa kembali ke desa)",
+    ),
+    "gui_dm_imp_why_enrollment_file": (
+        "an enrollment file for a village laptop",
+        "berkas pendaftaran untuk laptop desa",
+    ),
+    "gui_dm_imp_why_enrollment_answer": (
+        "an enrollment answer that cannot be read",
+        "jawaban pendaftaran yang tidak terbaca",
+    ),
+    "gui_dm_imp_why_answer_invalid": (
+        "not a valid enrollment answer",
+        "bukan jawaban pendaftaran yang sah",
+    ),
+    "gui_dm_imp_why_answer_other_district": (
+        "an enrollment answer for another district",
+        "jawaban pendaftaran untuk kabupaten lain",
+    ),
+    "gui_dm_imp_why_enrollment_code_unknown": (
+        "the district does not know its enrollment code",
+        "kode pendaftarannya tidak dikenal kabupaten",
+    ),
+    "gui_dm_imp_why_enrollment_code_expired": (
+        "its enrollment code has expired; make a new enrollment file for the village",
+        "kode pendaftarannya sudah kedaluwarsa; buat berkas pendaftaran baru untuk desa itu",
+    ),
+    "gui_dm_imp_why_enrollment_code_used": (
+        "its enrollment code was already used by another laptop",
+        "kode pendaftarannya sudah dipakai laptop lain",
+    ),
+    "gui_dm_imp_why_device_exists": (
+        "this laptop (or its key) is already registered",
+        "laptop ini (atau kuncinya) sudah terdaftar",
+    ),
+    "gui_dm_imp_why_access_denied": (
+        "your account may not do this",
+        "akun Anda tidak berwenang untuk ini",
+    ),
+    "gui_dm_imp_why_other": ("refused by the server ({code})", "ditolak server ({code})"),
+    # --- end of GUI: district import page
+    # --- GUI: district devices and audit log
+    "gui_dm_dev_intro": (
+        "Village laptops enrolled with the district server: when each last reached the "
+        "district and what it may still hold back. Only an administrator enrolls or revokes "
+        "a laptop.",
+        "Laptop desa yang terdaftar di server kabupaten: kapan terakhir terhubung dan berapa "
+        "perubahan yang mungkin belum terkirim. Hanya admin yang dapat mendaftarkan atau "
+        "mencabut laptop.",
+    ),
+    "gui_dm_dev_village": ("Village", "Desa"),
+    "gui_dm_dev_all_villages": ("All villages", "Semua desa"),
+    "gui_dm_dev_search_hint": (
+        "Device tag, village, subdistrict or status",
+        "Tanda perangkat, desa, kecamatan, atau status",
+    ),
+    "gui_dm_dev_refresh": ("Refresh", "Muat ulang"),
+    "gui_dm_dev_revoke": ("Revoke device…", "Cabut perangkat…"),
+    "gui_dm_dev_code": ("Create enrollment code…", "Buat kode pendaftaran…"),
+    "gui_dm_dev_file": ("Create enrollment file…", "Buat berkas pendaftaran…"),
+    "gui_dm_dev_role_note": (
+        "Only an administrator can enroll or revoke devices; you can see the list.",
+        "Hanya admin yang dapat mendaftarkan atau mencabut perangkat; Anda dapat melihat "
+        "daftarnya.",
+    ),
+    "gui_dm_dev_col_device": ("Device", "Perangkat"),
+    "gui_dm_dev_col_village": ("Village", "Desa"),
+    "gui_dm_dev_col_kecamatan": ("Subdistrict", "Kecamatan"),
+    "gui_dm_dev_col_enrolled": ("Enrolled", "Terdaftar"),
+    "gui_dm_dev_col_contact": ("Last contact", "Kontak terakhir"),
+    "gui_dm_dev_col_bundle": ("Last bundle", "Bundel terakhir"),
+    "gui_dm_dev_col_pending": ("Not yet received (est.)", "Belum diterima (perkiraan)"),
+    "gui_dm_dev_pending_tip": (
+        "Changes the laptop had saved before its latest bundle that the district has not "
+        "received yet. A minimum: the laptop may have recorded more since.",
+        "Perubahan yang sudah disimpan laptop sebelum bundel terakhirnya tetapi belum diterima "
+        "kabupaten. Ini angka minimum: laptop mungkin sudah mencatat lebih banyak sejak itu.",
+    ),
+    "gui_dm_dev_pending_unknown_tip": (
+        "Unknown: no bundle from this laptop has said yet how far it has got.",
+        "Belum diketahui: belum ada bundel dari laptop ini yang menyebutkan sejauh mana "
+        "catatannya.",
+    ),
+    "gui_dm_dev_never": ("Never", "Belum pernah"),
+    "gui_dm_dev_active": ("Active", "Aktif"),
+    "gui_dm_dev_revoked": ("Revoked", "Dicabut"),
+    "gui_dm_dev_revoked_tip": ("Revoked on {when}", "Dicabut pada {when}"),
+    "gui_dm_dev_device_tip": (
+        "Device id {device}. The first two characters appear in the record codes it makes.",
+        "ID perangkat {device}. Dua karakter pertama muncul dalam kode catatan yang dibuatnya.",
+    ),
+    "gui_dm_dev_count": (
+        "{count} device(s): {active} active, {revoked} revoked",
+        "{count} perangkat: {active} aktif, {revoked} dicabut",
+    ),
+    "gui_dm_dev_count_filtered": (
+        "{shown} of {count} device(s) shown",
+        "{shown} dari {count} perangkat ditampilkan",
+    ),
+    "gui_dm_dev_none": (
+        "No laptop is enrolled yet. Create an enrollment code or file for a village.",
+        "Belum ada laptop yang terdaftar. Buat kode atau berkas pendaftaran untuk sebuah desa.",
+    ),
+    "gui_dm_dev_none_match": (
+        "No device matches the filters.",
+        "Tidak ada perangkat yang cocok dengan saringan.",
+    ),
+    "gui_dm_dev_place": (
+        "{village}, {kecamatan} subdistrict",
+        "{village}, Kec. {kecamatan}",
+    ),
+    "gui_dm_dev_revoke_title": ("Revoke device", "Cabut perangkat"),
+    "gui_dm_dev_revoke_question": (
+        "Revoke device {device} of {place}?\n\n"
+        "Its token stops working at once and every bundle it sends from now on is refused, "
+        "online or on a flash drive. The records it already sent stay at the district.\n\n"
+        "This cannot be undone: the laptop has to be enrolled again with a new code.",
+        "Cabut perangkat {device} milik {place}?\n\n"
+        "Tokennya langsung tidak berlaku dan setiap bundel yang dikirimnya mulai sekarang "
+        "ditolak, baik lewat internet maupun flashdisk. Catatan yang sudah terkirim tetap "
+        "tersimpan di kabupaten.\n\n"
+        "Ini tidak dapat dibatalkan: laptop itu harus didaftarkan ulang dengan kode baru.",
+    ),
+    "gui_dm_dev_revoked_done": (
+        "Device {device} of {place} is revoked; its bundles are refused from now on.",
+        "Perangkat {device} milik {place} sudah dicabut; bundelnya ditolak mulai sekarang.",
+    ),
+    "gui_dm_dev_code_title": ("Create enrollment code", "Buat kode pendaftaran"),
+    "gui_dm_dev_file_title": ("Create enrollment file", "Buat berkas pendaftaran"),
+    "gui_dm_dev_code_intro": (
+        "Choose the village of the laptop. The code works once, for one laptop, until it "
+        "expires; the village types it in the laptop's enrollment step.",
+        "Pilih desa pemilik laptop. Kode hanya berlaku satu kali, untuk satu laptop, sampai "
+        "batas waktunya; desa mengetikkannya saat mendaftarkan laptop.",
+    ),
+    "gui_dm_dev_file_intro": (
+        "For a village without internet: choose the village, then where to save the file "
+        "(for example a flash drive). The laptop opens the file to enroll, and its answer comes "
+        "back with its first bundle.",
+        "Untuk desa tanpa internet: pilih desanya, lalu tempat menyimpan berkas (misalnya "
+        "flashdisk). Laptop desa membuka berkas ini untuk mendaftar, dan jawabannya kembali "
+        "bersama bundel pertamanya.",
+    ),
+    "gui_dm_dev_hours": ("Valid for", "Berlaku selama"),
+    "gui_dm_dev_hours_suffix": (" hours", " jam"),
+    "gui_dm_dev_hours_days": ("= {days} day(s)", "= {days} hari"),
+    "gui_dm_dev_code_make": ("Create code", "Buat kode"),
+    "gui_dm_dev_file_save": ("Save file…", "Simpan berkas…"),
+    "gui_dm_dev_file_save_title": ("Save the enrollment file", "Simpan berkas pendaftaran"),
+    "gui_dm_dev_code_for": ("Enrollment code for {place}", "Kode pendaftaran untuk {place}"),
+    "gui_dm_dev_code_expires": ("Valid until {when}.", "Berlaku sampai {when}."),
+    "gui_dm_dev_code_hint": (
+        "The code is shown only now: copy it or write it down before closing. Give it to the "
+        "village in person or by phone, never with a person's name.",
+        "Kode ini hanya ditampilkan sekarang: salin atau catat sebelum menutup. Sampaikan ke "
+        "desa secara langsung atau lewat telepon, jangan bersama nama seseorang.",
+    ),
+    "gui_dm_dev_copy": ("Copy code", "Salin kode"),
+    "gui_dm_dev_copied": ("Copied.", "Tersalin."),
+    "gui_dm_dev_done": ("Done", "Selesai"),
+    "gui_dm_dev_file_saved_title": (
+        "Enrollment file for {place}",
+        "Berkas pendaftaran untuk {place}",
+    ),
+    "gui_dm_dev_file_saved": (
+        "Saved as {path}. It works once, until {when}.",
+        "Tersimpan sebagai {path}. Berlaku satu kali, sampai {when}.",
+    ),
+    "gui_dm_dev_file_hint": (
+        "Carry the file to the village by hand. Anyone holding it can enroll one laptop for "
+        "this village until it expires: keep it with you and delete it once used.",
+        "Bawa berkas ini ke desa secara langsung. Siapa pun yang memegangnya dapat "
+        "mendaftarkan satu laptop untuk desa ini sampai kedaluwarsa: simpan baik-baik dan "
+        "hapus setelah dipakai.",
+    ),
+    "gui_dm_dev_file_done": (
+        "Enrollment file saved: {path}",
+        "Berkas pendaftaran tersimpan: {path}",
+    ),
+    "gui_dm_dev_file_unwritable": (
+        "The enrollment file could not be saved to {path} ({detail}). Choose another place.",
+        "Berkas pendaftaran tidak dapat disimpan ke {path} ({detail}). Pilih tempat lain.",
+    ),
+    "gui_dm_dev_err_access_denied": (
+        "The server refused: your account may not do this. Ask an administrator.",
+        "Server menolak: akun Anda tidak berwenang untuk ini. Hubungi admin.",
+    ),
+    "gui_dm_dev_err_unknown_device": (
+        "The server no longer knows this device. Refresh the list.",
+        "Server tidak mengenal perangkat ini lagi. Muat ulang daftarnya.",
+    ),
+    "gui_dm_dev_err_unknown_village": (
+        "The server does not know this village.",
+        "Server tidak mengenal desa ini.",
+    ),
+    "gui_dm_dev_err_invalid_ttl": (
+        "An enrollment code is valid for at most 90 days (2160 hours).",
+        "Kode pendaftaran berlaku paling lama 90 hari (2160 jam).",
+    ),
+    "gui_dm_audit_intro": (
+        "Every read and change on the district server, newest first: who, what and which "
+        "record. Names of people are never written here.",
+        "Setiap pembacaan dan perubahan di server kabupaten, terbaru di atas: siapa, apa, dan "
+        "catatan mana. Nama orang tidak pernah ditulis di sini.",
+    ),
+    "gui_dm_audit_record": ("Record", "Catatan"),
+    "gui_dm_audit_record_hint": (
+        "Case code or record id, then Enter",
+        "Kode kasus atau ID catatan, lalu Enter",
+    ),
+    "gui_dm_audit_actor": ("Who", "Siapa"),
+    "gui_dm_audit_action": ("Action", "Tindakan"),
+    "gui_dm_audit_all_actors": ("Everyone", "Semua"),
+    "gui_dm_audit_all_actions": ("All actions", "Semua tindakan"),
+    "gui_dm_audit_more": ("Load {count} more", "Muat {count} lagi"),
+    "gui_dm_audit_col_time": ("Time", "Waktu"),
+    "gui_dm_audit_col_actor": ("Who", "Siapa"),
+    "gui_dm_audit_col_action": ("Action", "Tindakan"),
+    "gui_dm_audit_col_record": ("Record", "Catatan"),
+    "gui_dm_audit_col_detail": ("Details", "Rincian"),
+    "gui_dm_audit_count": (
+        "The newest {count} entries",
+        "{count} entri terbaru",
+    ),
+    "gui_dm_audit_count_filtered": (
+        "{shown} of the newest {count} entries shown",
+        "{shown} dari {count} entri terbaru ditampilkan",
+    ),
+    "gui_dm_audit_none": ("No entry matches.", "Tidak ada entri yang cocok."),
+    "gui_dm_audit_none_record": (
+        "No entry for “{record}”. Check the case code or record id.",
+        "Tidak ada entri untuk “{record}”. Periksa kode kasus atau ID catatan.",
+    ),
+    "gui_dm_audit_actor_cli": ("{user} (server command)", "{user} (perintah server)"),
+    "gui_dm_audit_actor_device": ("Village laptop {device}", "Laptop desa {device}"),
+    "gui_dm_audit_actor_system": ("System", "Sistem"),
+    "gui_dm_audit_a_login": ("Signed in", "Masuk"),
+    "gui_dm_audit_a_logout": ("Signed out", "Keluar"),
+    "gui_dm_audit_a_list": ("Listed records", "Melihat daftar catatan"),
+    "gui_dm_audit_a_view": ("Opened a record", "Membuka catatan"),
+    "gui_dm_audit_a_followup": ("Saved a follow-up", "Menyimpan tindak lanjut"),
+    "gui_dm_audit_a_followup_unchanged": (
+        "Saved a follow-up (no change)",
+        "Menyimpan tindak lanjut (tanpa perubahan)",
+    ),
+    "gui_dm_audit_a_audit_read": ("Read the audit log", "Membaca log audit"),
+    "gui_dm_audit_a_devices_list": ("Listed devices", "Melihat daftar perangkat"),
+    "gui_dm_audit_a_revoke": ("Revoked a device", "Mencabut perangkat"),
+    "gui_dm_audit_a_enrollment_code": ("Created an enrollment code", "Membuat kode pendaftaran"),
+    "gui_dm_audit_a_enrollment_file": ("Created an enrollment file", "Membuat berkas pendaftaran"),
+    "gui_dm_audit_a_enrollment_answer": (
+        "Imported an enrollment answer",
+        "Mengimpor jawaban pendaftaran",
+    ),
+    "gui_dm_audit_a_enroll": ("Laptop enrolled", "Laptop terdaftar"),
+    "gui_dm_audit_a_import": ("Bundle received", "Bundel diterima"),
+    "gui_dm_audit_a_bundle_preview": ("Previewed a bundle file", "Memeriksa berkas bundel"),
+    "gui_dm_audit_a_bundle_import": ("Imported a bundle file", "Mengimpor berkas bundel"),
+    "gui_dm_audit_a_user_add": ("Added a staff account", "Menambah akun petugas"),
+    "gui_dm_audit_a_backup": ("Made a backup", "Membuat cadangan"),
+    "gui_dm_audit_a_restore": ("Restored a backup", "Memulihkan cadangan"),
+    "gui_dm_audit_a_report": ("Made a report", "Membuat laporan"),
+    "gui_dm_audit_a_report_record": ("Record read for a report", "Catatan dibaca untuk laporan"),
+    "gui_dm_audit_a_report_simfoni": ("Made the SIMFONI export", "Membuat ekspor SIMFONI"),
+    "gui_dm_audit_a_report_simfoni_record": (
+        "Record read for the SIMFONI export",
+        "Catatan dibaca untuk ekspor SIMFONI",
+    ),
+    "gui_dm_audit_k_village": ("village", "desa"),
+    "gui_dm_audit_k_device": ("device", "perangkat"),
+    "gui_dm_audit_k_n": ("count", "jumlah"),
+    "gui_dm_audit_k_kind": ("kind", "jenis"),
+    "gui_dm_audit_k_user": ("account", "akun"),
+    "gui_dm_audit_k_role": ("role", "peran"),
+    "gui_dm_audit_k_reason": ("reason", "alasan"),
+    "gui_dm_audit_k_bundle": ("bundle", "bundel"),
+    "gui_dm_audit_k_changes": ("changes", "perubahan"),
+    "gui_dm_audit_k_rejected": ("refused", "ditolak"),
+    "gui_dm_audit_k_via": ("via", "lewat"),
+    "gui_dm_audit_k_period": ("period", "periode"),
+    "gui_dm_audit_k_cases": ("cases", "kasus"),
+    "gui_dm_audit_k_outreach": ("outreach", "sosialisasi"),
+    "gui_dm_audit_k_fields": ("fields", "isian"),
+    "gui_dm_audit_k_resolve": ("settled", "diselesaikan"),
+    "gui_dm_audit_k_signature": ("signature", "tanda tangan"),
+    "gui_dm_audit_k_victims": ("victims", "korban"),
+    "gui_dm_audit_k_identified": ("identified", "teridentifikasi"),
+    "gui_dm_audit_k_share": ("for sharing", "untuk dibagikan"),
+    "gui_dm_audit_k_q": ("text search", "pencarian teks"),
+    # --- end of GUI: district devices and audit log
+    # --- GUI: district cases
+    "gui_dm_cases_title": ("Cases across villages", "Kasus lintas desa"),
+    "gui_dm_cases_kecamatan": ("Subdistrict", "Kecamatan"),
+    "gui_dm_cases_village": ("Village", "Desa/kelurahan"),
+    "gui_dm_cases_status": ("Case status", "Status kasus"),
+    "gui_dm_cases_violence": ("Violence type", "Jenis kekerasan"),
+    "gui_dm_cases_all": ("All", "Semua"),
+    "gui_dm_cases_tppo": ("TPPO only", "Hanya TPPO"),
+    "gui_dm_cases_review": ("Needs review", "Perlu ditinjau"),
+    "gui_dm_cases_overdue": ("Past 3×24 hours", "Lewat 3×24 jam"),
+    "gui_dm_cases_from": ("Reported from", "Dilaporkan dari"),
+    "gui_dm_cases_to": ("to", "sampai"),
+    "gui_dm_cases_search": ("Search", "Cari"),
+    "gui_dm_cases_search_hint": ("Case code", "Kode kasus"),
+    "gui_dm_cases_sort": ("Sort by", "Urutkan"),
+    "gui_dm_cases_sort_reported": ("Newest report", "Laporan terbaru"),
+    "gui_dm_cases_sort_code": ("Case code", "Kode kasus"),
+    "gui_dm_cases_sort_village": ("Village", "Desa"),
+    "gui_dm_cases_sort_status": ("Case status", "Status kasus"),
+    "gui_dm_cases_sort_updated": ("Last changed", "Terakhir diubah"),
+    "gui_dm_cases_count": ("{count} cases", "{count} kasus"),
+    "gui_dm_cases_range": ("{first}–{last} of {count}", "{first}–{last} dari {count}"),
+    "gui_dm_cases_prev": ("‹ Previous", "‹ Sebelumnya"),
+    "gui_dm_cases_next": ("Next ›", "Berikutnya ›"),
+    "gui_dm_cases_reload": ("Reload", "Muat ulang"),
+    "gui_dm_cases_clear": ("Clear filters", "Hapus filter"),
+    "gui_dm_cases_loading": ("Loading…", "Memuat…"),
+    "gui_dm_cases_empty": ("No cases on the server yet.", "Belum ada kasus di server."),
+    "gui_dm_cases_no_match": (
+        "No case matches the search and filters.",
+        "Tidak ada kasus yang cocok dengan pencarian dan filter.",
+    ),
+    "gui_dm_cases_offline": (
+        "The district server cannot be reached right now. Press Reload to try again.",
+        "Server kabupaten belum dapat dihubungi. Tekan Muat ulang untuk mencoba lagi.",
+    ),
+    "gui_dm_cases_bad_date": (
+        "Type the date as dd/mm/yyyy (or pick it from the calendar).",
+        "Ketik tanggal sebagai hh/bb/tttt (atau pilih dari kalender).",
+    ),
+    "gui_dm_cases_col_code": ("Case code", "Kode kasus"),
+    "gui_dm_cases_col_kecamatan": ("Subdistrict", "Kecamatan"),
+    "gui_dm_cases_col_village": ("Village", "Desa"),
+    "gui_dm_cases_col_reported": ("Reported", "Tgl. lapor"),
+    "gui_dm_cases_col_violence": ("Violence", "Jenis kekerasan"),
+    "gui_dm_cases_col_victims": ("Victims", "Korban"),
+    "gui_dm_cases_col_status": ("Case status", "Status kasus"),
+    "gui_dm_cases_col_tppo": ("Trafficking", "TPPO"),
+    "gui_dm_cases_col_review": ("Review", "Tinjau"),
+    "gui_dm_cases_col_overdue": ("3×24 h", "3×24 jam"),
+    "gui_dm_cases_yes": ("Yes", "Ya"),
+    "gui_dm_cases_review_mark": ("Needs review", "Perlu ditinjau"),
+    "gui_dm_cases_review_tip": (
+        "A field was changed in two places at once; someone must decide which value is right.",
+        "Ada isian yang diubah di dua tempat sekaligus; perlu diputuskan nilai yang benar.",
+    ),
+    "gui_dm_cases_overdue_mark": ("● Overdue", "● Terlambat"),
+    "gui_dm_cases_overdue_tip": (
+        "Sexual violence: the 3×24-hour deadline to refer the report to the police "
+        "(UU TPKS Pasal 41) has passed and no police referral is recorded.",
+        "Kekerasan seksual: batas 3×24 jam untuk meneruskan laporan ke polisi "
+        "(UU TPKS Pasal 41) sudah lewat dan belum ada rujukan ke polisi yang tercatat.",
+    ),
+    "gui_dm_case_loading": ("Reading the case from the server…", "Membaca kasus dari server…"),
+    "gui_dm_case_followup": ("Follow up…", "Tindak lanjut…"),
+    "gui_dm_case_read_only": (
+        "Your role may read cases; follow-up is recorded by district staff.",
+        "Peran Anda hanya membaca kasus; tindak lanjut dicatat oleh petugas kabupaten.",
+    ),
+    "gui_dm_case_device_district": ("District office", "Kantor kabupaten"),
+    "gui_dm_case_device_village": ("Village laptop ({tag})", "Laptop desa ({tag})"),
+    "gui_dm_case_author_staff": ("{name} (district)", "{name} (kabupaten)"),
+    "gui_dm_case_saved": (
+        "Follow-up saved. It reaches the village at its next sync or return bundle.",
+        "Tindak lanjut disimpan. Perubahan sampai ke desa pada sinkronisasi atau bundel "
+        "balasan berikutnya.",
+    ),
+    "gui_dm_case_saved_review": (
+        "Saved, but the village changed the same field at the same time: {fields} now needs "
+        "review.",
+        "Disimpan, tetapi desa mengubah isian yang sama pada waktu bersamaan: {fields} kini "
+        "perlu ditinjau.",
+    ),
+    "gui_dm_fu_title": ("Follow-up — {code}", "Tindak lanjut — {code}"),
+    "gui_dm_fu_intro": (
+        "What you save here is recorded on the server under your name and reaches the village "
+        "laptop at its next sync or return bundle. Write notes in a service's description or "
+        "a referral's note.",
+        "Yang Anda simpan di sini dicatat di server atas nama Anda dan sampai ke laptop desa "
+        "pada sinkronisasi atau bundel balasan berikutnya. Tulis catatan pada uraian layanan "
+        "atau catatan rujukan.",
+    ),
+    "gui_dm_fu_services": ("New services", "Layanan baru"),
+    "gui_dm_fu_add_service": ("+ Add a service", "+ Tambah layanan"),
+    "gui_dm_fu_referrals": ("Referrals", "Rujukan"),
+    "gui_dm_fu_add_referral": ("+ Add a referral", "+ Tambah rujukan"),
+    "gui_dm_fu_resolve": (
+        "These fields need review; save my values as the right ones: {fields}",
+        "Isian ini perlu ditinjau; simpan nilai saya sebagai yang benar: {fields}",
+    ),
+    "gui_dm_fu_save": ("Save follow-up", "Simpan tindak lanjut"),
+    "gui_dm_fu_saving": ("Saving…", "Menyimpan…"),
+    "gui_dm_fu_nothing": (
+        "Nothing was changed: choose a status or add a service or a referral.",
+        "Belum ada yang diubah: pilih status atau tambahkan layanan atau rujukan.",
+    ),
+    "gui_dm_fu_problems": (
+        "The follow-up was not saved; {count} problem(s) to fix:",
+        "Tindak lanjut belum disimpan; ada {count} masalah yang perlu diperbaiki:",
+    ),
+    "gui_dm_fu_refused": (
+        "The server did not accept the follow-up ({reason}).",
+        "Server tidak menerima tindak lanjut ini ({reason}).",
+    ),
+    "gui_dm_fu_refused_access_denied": (
+        "Your role may only read cases; the follow-up was not saved.",
+        "Peran Anda hanya boleh membaca kasus; tindak lanjut tidak disimpan.",
+    ),
+    "gui_dm_fu_refused_validation_failed": (
+        "The server found the case incomplete or inconsistent; the follow-up was not saved. "
+        "Check the dates and choices.",
+        "Server menilai data kasus belum lengkap atau tidak sesuai; tindak lanjut tidak "
+        "disimpan. Periksa tanggal dan pilihan.",
+    ),
+    "gui_dm_fu_refused_record_deleted": (
+        "The village deleted this case; it can no longer be followed up.",
+        "Kasus ini sudah dihapus oleh desa; tidak dapat ditindaklanjuti lagi.",
+    ),
+    "gui_dm_fu_refused_record_not_found": (
+        "The case is no longer on the server.",
+        "Kasus ini tidak ada lagi di server.",
+    ),
+    "gui_dm_fu_refused_bad_resolve": (
+        "Someone settled the review meanwhile. Close this window, open the case again and "
+        "check the values.",
+        "Tinjauan sudah diselesaikan orang lain. Tutup jendela ini, buka kasusnya lagi, lalu "
+        "periksa nilainya.",
+    ),
+    "gui_dm_fu_refused_village_change": (
+        "A follow-up cannot move a case to another village.",
+        "Tindak lanjut tidak dapat memindahkan kasus ke desa lain.",
+    ),
+    "gui_dm_fu_refused_delete_not_allowed": (
+        "A follow-up cannot delete a case; only the village can.",
+        "Tindak lanjut tidak dapat menghapus kasus; hanya desa yang dapat menghapusnya.",
+    ),
+    # --- end of GUI: district cases
     # --- GUI: outreach page and form (add outreach texts below this line)
     "gui_outreach_new": ("New outreach ({keys})", "Sosialisasi baru ({keys})"),
     "gui_outreach_search": ("Search", "Cari"),

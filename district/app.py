@@ -22,7 +22,7 @@ import time
 import traceback
 import unicodedata
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from importlib import metadata
 from typing import Annotated, Any, Final, Literal, TypeVar
 
@@ -42,7 +42,7 @@ from district.errors import BadCredentialsError, EnrollmentCodeError, UnknownDev
 from district.messages import translate
 from district.ratelimit import DEFAULT_RATE_LIMITS, AttemptLimiter, Limit, RateLimits
 from district.service import MAX_IMPORT_BYTES, District
-from district.views import DeviceView, ImportResult, StaffView
+from district.views import DeviceView, ImportResult, RecordSort, StaffView
 from simpul.bundle import key_id
 from simpul.errors import Error, UserError
 
@@ -73,6 +73,10 @@ LOGIN_CONCURRENCY: Final = 4
 """Password checks at once: each Argon2id derivation takes 64 MiB (RFC 9106 §4)."""
 
 _PUSH_PATH: Final = "/v1/sync/push"
+_STAFF_BUNDLE_PATHS: Final = frozenset({"/v1/staff/bundles/preview", "/v1/staff/bundles/import"})
+_ANSWER_PATH: Final = "/v1/staff/enrollment-answers"
+_FILE_PATHS: Final = frozenset({_PUSH_PATH, _ANSWER_PATH, *_STAFF_BUNDLE_PATHS})
+"""Routes whose body is a file's bytes, not JSON."""
 _BUNDLE_ID: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{7,63}")
 _BEARER: Final = re.compile(r"Bearer[ \t]+([A-Za-z0-9._~+/=-]{1,512})[ \t]*", re.IGNORECASE)
 _OCTETS: Final = "application/octet-stream"
@@ -217,7 +221,7 @@ class BodyLimitMiddleware:
 
         Args:
             app: The application.
-            push_limit: Cap of ``POST /v1/sync/push`` bodies (bytes).
+            push_limit: Cap of ``POST /v1/sync/push`` and staff bundle bodies (bytes).
             json_limit: Cap of every other body (bytes).
         """
         self.app = app
@@ -228,7 +232,12 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.push_limit if scope.get("path") == _PUSH_PATH else self.json_limit
+        path = scope.get("path")
+        limit = (
+            self.push_limit
+            if path == _PUSH_PATH or path in _STAFF_BUNDLE_PATHS
+            else (self.json_limit)
+        )
         declared: int | None = None
         for name, value in scope.get("headers", ()):
             if name == b"content-length":
@@ -419,14 +428,35 @@ class RecordSummaryOut(BaseModel):
     deleted: bool
     conflicts: int
     updated_at: datetime
+    reported_on: str | None = Field(description="Date reported (case) or held (outreach).")
+    needs_review: bool = Field(description="Some field holds concurrent values to settle.")
+    police_due: datetime | None = Field(
+        description="UU TPKS 3×24-hour police deadline of a sexual-violence case referred to "
+        "UPTD PPA, while no police referral is recorded."
+    )
+    overdue: bool = Field(description="The police deadline has passed.")
 
 
 class RecordListOut(BaseModel):
     """``GET /v1/records``."""
 
     records: list[RecordSummaryOut]
+    total: int = Field(description="Records matching the filters, on every page.")
     limit: int
     offset: int
+
+
+class HistoryEntryOut(BaseModel):
+    """One saved change of a record: who, on which device, when, which fields."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    change_id: str
+    device_id: str = Field(description="The saving device; ``district`` for staff follow-ups.")
+    author: str
+    saved_at: datetime
+    received_at: datetime
+    paths: list[str]
 
 
 class RecordDetailOut(BaseModel):
@@ -442,6 +472,77 @@ class RecordDetailOut(BaseModel):
     conflicts: list[str]
     base: list[str] = Field(description="Pass back as the base of a follow-up.")
     deleted: bool
+    history: list[HistoryEntryOut] = Field(description="Every change, oldest first.")
+
+
+class BundlePreviewOut(BaseModel):
+    """``POST /v1/staff/bundles/preview``: what a file is and what importing it would do."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    file_kind: str = Field(
+        description="village_bundle, return_bundle, receipt, enrollment_answer, "
+        "enrollment_file or unknown."
+    )
+    signature: str = Field(
+        description="valid, or the code the import would refuse it with (tampered, "
+        "truncated, not_for_us, unknown_sender, device_revoked, sender_mismatch, "
+        "wrong_kind, too_large, not_a_bundle…)."
+    )
+    bundle_id: str | None
+    device_id: str | None
+    village: str | None
+    village_name: str | None
+    created_at: datetime | None
+    period_from: str | None
+    period_to: str | None
+    cases: int
+    outreach: int
+    changes: int
+    already_imported: bool
+
+
+class ImportCountsOut(BaseModel):
+    """What an import added."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    cases: int
+    outreach: int
+    changes: int
+
+
+class RejectedChangeOut(BaseModel):
+    """A change refused inside an imported bundle."""
+
+    change_id: str
+    reason: str
+
+
+class StaffImportOut(BaseModel):
+    """``POST /v1/staff/bundles/import``: the outcome, the receipt and the return bundle."""
+
+    status: Literal["imported", "already_imported", "rejected"]
+    reason: str | None = Field(description="Why it was rejected (a stable code).")
+    bundle_id: str | None
+    device_id: str | None
+    village: str | None
+    village_name: str | None
+    counts: ImportCountsOut
+    rejected_changes: list[RejectedChangeOut]
+    receipt: str | None = Field(description="The signed receipt (``*.simpul-receipt``), base64.")
+    return_bundle: str | None = Field(
+        description="A return bundle for the device (``*.simpul-return``), base64."
+    )
+
+
+class EnrollmentAnswerOut(BaseModel):
+    """``POST /v1/staff/enrollment-answers``: the laptop registered from its answer file."""
+
+    status: Literal["enrolled", "already_enrolled"]
+    device_id: str
+    village: str
+    village_name: str | None
 
 
 class FollowupIn(BaseModel):
@@ -467,6 +568,18 @@ class DeviceOut(BaseModel):
     last_seen_at: datetime | None
     last_bundle_at: datetime | None
     highest_sequence: int
+    village_name: str | None
+    last_contact_at: datetime | None = Field(
+        description="Latest of a request with its token (push, pull) and a bundle imported."
+    )
+    announced_counter: int | None = Field(
+        description="Highest own change counter its latest bundle said it held."
+    )
+    held_counter: int = Field(description="Highest counter of its changes the district stores.")
+    pending_estimate: int | None = Field(
+        description="announced_counter − held_counter: changes made before its latest bundle "
+        "that have not arrived (a floor; unknown when no bundle announced its holdings)."
+    )
 
 
 class DeviceListOut(BaseModel):
@@ -589,7 +702,7 @@ async def _refuse_nul(request: Request) -> None:
         raise ApiError("invalid_text", where="path")
     if any(_has_nul(k) or _has_nul(v) for k, v in request.query_params.multi_items()):
         raise ApiError("invalid_text", where="query")
-    if request.scope.get("path") == _PUSH_PATH or request.method in {"GET", "HEAD"}:
+    if request.scope.get("path") in _FILE_PATHS or request.method in {"GET", "HEAD"}:
         return  # a bundle is binary; it is verified by the import
     if "json" not in request.headers.get("content-type", ""):
         return
@@ -907,21 +1020,49 @@ def create_app(
         village: Annotated[str | None, Query(max_length=32)] = None,
         kecamatan: Annotated[str | None, Query(max_length=32)] = None,
         status: Annotated[str | None, Query(max_length=64)] = None,
+        violence_type: Annotated[str | None, Query(max_length=64)] = None,
+        tppo: Annotated[bool | None, Query()] = None,
+        reported_from: Annotated[date | None, Query()] = None,
+        reported_to: Annotated[date | None, Query()] = None,
+        needs_review: Annotated[bool | None, Query()] = None,
+        overdue: Annotated[bool | None, Query()] = None,
+        q: Annotated[str | None, Query(max_length=64)] = None,
+        sort: Annotated[RecordSort, Query()] = "reported",
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
         offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     ) -> RecordListOut:
-        """Records across villages, from the plaintext columns (nothing is decrypted)."""
-        rows = district.list_records(
+        """Records across villages, from the plaintext columns (nothing is decrypted).
+
+        Filters combine (all must hold): ``kind``, ``village``, ``kecamatan``, ``status``,
+        ``violence_type`` (one of the record's types), ``tppo``, ``reported_from`` /
+        ``reported_to`` (date reported or held, inclusive), ``needs_review`` (concurrent
+        values to settle), ``overdue`` (a sexual-violence case referred to UPTD PPA whose
+        UU TPKS 3×24-hour police deadline passed with no police referral recorded). ``q``
+        searches record codes (any part) and record ids (the start) only: names and every
+        other identifying value are sealed on the server and cannot be searched. ``sort``:
+        ``reported`` (newest report first, the default), ``code``, ``village``, ``status``,
+        ``updated``. ``total`` counts the matches on every page. The listing is audited.
+        """
+        page = district.find_records(
             staff,
             kind=kind,
             village=village,
             kecamatan=kecamatan,
             status=status,
+            violence_type=violence_type,
+            tppo=tppo,
+            reported_from=reported_from,
+            reported_to=reported_to,
+            needs_review=needs_review,
+            overdue=overdue,
+            q=q,
+            sort=sort,
             limit=limit,
             offset=offset,
         )
         return RecordListOut(
-            records=[RecordSummaryOut.model_validate(row) for row in rows],
+            records=[RecordSummaryOut.model_validate(row) for row in page.records],
+            total=page.total,
             limit=limit,
             offset=offset,
         )
@@ -940,6 +1081,86 @@ def create_app(
             staff, record_id, body.document, base=body.base, resolve=body.resolve
         )
         return RecordDetailOut.model_validate(detail)
+
+    _file_body = {
+        "requestBody": {
+            "required": True,
+            "content": {_OCTETS: {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+
+    @app.post(
+        "/v1/staff/bundles/preview", tags=["staff"], responses=_ERRORS, openapi_extra=_file_body
+    )
+    async def preview_bundle(staff: Staff, request: Request) -> BundlePreviewOut:
+        """What a file from a flash drive is and what importing it would do (``staff`` and
+        ``admin``): kind, signature status, sending device and its village, period covered,
+        distinct case and outreach records, changes, and whether it was imported before.
+
+        The bundle is opened and verified as the import would; nothing is stored but an
+        audit entry.
+        """
+        _require_role(staff, "import_bundle", "admin", "staff")
+        data = await request.body()  # BodyLimitMiddleware stops it at the bundle cap
+        preview = await in_thread(
+            lambda: district.preview_bundle(data, actor=staff_actor(staff)),
+            limiter=import_limiter,
+        )
+        return BundlePreviewOut.model_validate(preview)
+
+    @app.post(
+        "/v1/staff/bundles/import", tags=["staff"], responses=_ERRORS, openapi_extra=_file_body
+    )
+    async def import_bundle(staff: Staff, request: Request) -> StaffImportOut:
+        """Import a bundle from a flash drive (``staff`` and ``admin``): all in or all out.
+
+        The answer is the file's outcome — ``imported``, ``already_imported`` (the same
+        receipt as the first time) or ``rejected`` with a reason code (``tampered``,
+        ``device_revoked``, ``foreign_village``…; nothing was stored) — with the receipt and a
+        return bundle for the sending laptop (base64; write them as ``*.simpul-receipt`` and
+        ``*.simpul-return`` beside the bundle, as ``simpul-district import`` does). A refused
+        file is an answer, not an error: the status is 200.
+        """
+        _require_role(staff, "import_bundle", "admin", "staff")
+        data = await request.body()
+        outcome = await in_thread(
+            lambda: district.import_with_return(data, via="desktop", actor=staff_actor(staff)),
+            limiter=import_limiter,
+        )
+        result = outcome.result
+        return StaffImportOut(
+            status=result.status,
+            reason=result.reason,
+            bundle_id=result.bundle_id,
+            device_id=result.device_id,
+            village=outcome.village,
+            village_name=outcome.village_name,
+            counts=ImportCountsOut.model_validate(result.counts),
+            rejected_changes=[
+                RejectedChangeOut(change_id=change_id, reason=reason)
+                for change_id, reason in result.rejected_changes
+            ],
+            receipt=_b64_text(result.receipt) if result.receipt is not None else None,
+            return_bundle=(
+                _b64_text(outcome.return_bundle) if outcome.return_bundle is not None else None
+            ),
+        )
+
+    @app.post(_ANSWER_PATH, tags=["admin"], responses=_ERRORS, openapi_extra=_file_body)
+    async def import_enrollment_answer(staff: Staff, request: Request) -> EnrollmentAnswerOut:
+        """Register a laptop from the ``*.simpul-enroll`` answer file it wrote after importing
+        an enrollment file (``admin``). The same answer again says ``already_enrolled``."""
+        _require_role(staff, "enroll_answer", "admin")
+        data = await request.body()
+        status, device = await in_thread(
+            lambda: district.enroll_answer(data, actor=staff_actor(staff))
+        )
+        return EnrollmentAnswerOut(
+            status="enrolled" if status == "enrolled" else "already_enrolled",
+            device_id=device.device_id,
+            village=device.village,
+            village_name=device.village_name,
+        )
 
     @app.get("/v1/devices", tags=["admin"], responses=_ERRORS)
     def list_devices(staff: Staff) -> DeviceListOut:
@@ -1010,6 +1231,55 @@ def create_app(
         """The newest audit entries (``admin``)."""
         entries = district.audit_log(staff, record_id=record_id, limit=limit)
         return AuditOut(entries=[AuditEntryOut.model_validate(e) for e in entries])
+
+    # ---------------------------------------------------------------- reports (DESIGN.md §9)
+
+    from district.report_files import report_csv, report_xlsx
+    from district.reports import Report, ReportPeriodError, build_report
+
+    ReportPeriod = Annotated[str, Query(min_length=4, max_length=7, description="YYYY-MM or YYYY")]
+    ReportLang = Annotated[Literal["id", "en"], Query()]
+
+    def report_of(staff: StaffView, period: str, share: bool, lang: Literal["id", "en"]) -> Report:
+        try:
+            return build_report(district, staff, period, share=share, lang=lang)
+        except ReportPeriodError:
+            raise ApiError("report_bad_period", status=422, period=period) from None
+
+    @app.get("/v1/reports", tags=["staff"], responses=_ERRORS)
+    def report(
+        staff: Staff, period: ReportPeriod, share: bool = False, lang: ReportLang = "id"
+    ) -> dict[str, Any]:
+        """The monthly (``period=YYYY-MM``) or yearly (``YYYY``) report: named tables of counts
+        (any role; the read is audited). ``share=true`` suppresses village counts of 1–2."""
+        return report_of(staff, period, share, lang).to_json()
+
+    @app.get(
+        "/v1/reports/export",
+        tags=["staff"],
+        responses={200: {"description": "The report file (CSV or XLSX)."}, **_ERRORS},
+        response_class=Response,
+    )
+    def report_export(
+        staff: Staff,
+        period: ReportPeriod,
+        format: Annotated[Literal["csv", "xlsx"], Query()] = "csv",
+        share: bool = False,
+        lang: ReportLang = "id",
+    ) -> Response:
+        """The report as a file: CSV (long format, UTF-8 with BOM) or XLSX (a sheet per table)."""
+        built = report_of(staff, period, share, lang)
+        if format == "xlsx":
+            data = report_xlsx(built)
+            media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        else:
+            data, media = report_csv(built), "text/csv; charset=utf-8"
+        name = f"rekap-{built.period}{'-dibagikan' if share else ''}.{format}"
+        return Response(
+            data,
+            media_type=media,
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
 
     # Outermost last: the guard sees every request, the body limit runs before the routes.
     app.add_middleware(BodyLimitMiddleware, push_limit=max_push_bytes, json_limit=max_json_bytes)

@@ -28,6 +28,15 @@ import sqlalchemy as sa
 from district.actors import cli_actor
 from district.config import DistrictConfig
 from district.messages import LANGUAGES, current_language, translate
+from district.report_files import report_csv, report_xlsx, simfoni_csv, simfoni_rows
+from district.report_pdf import report_pdf
+from district.reports import (
+    ReportPeriodError,
+    audit_read,
+    build_report,
+    parse_period,
+    read_period,
+)
 from district.service import MAX_IMPORT_BYTES, District
 from district.views import ROLES, ImportResult, StaffView
 from simpul.cli_language import argparse_language, lang_option
@@ -275,10 +284,12 @@ def _import_one(ctx: _Context, district: District, path: Path) -> dict[str, Any]
     except OSError as exc:
         return {**out, "status": "rejected", "reason": "file_unreadable", "detail": exc.strerror}
     result: ImportResult
+    back: bytes | None = None
     if data is None:
         result = ImportResult("rejected", reason="too_large")
     else:
-        result = district.import_bundle(data, via="cli")
+        outcome = district.import_with_return(data, via="cli")
+        result, back = outcome.result, outcome.return_bundle
     out.update(
         status=result.status,
         reason=result.reason,
@@ -294,11 +305,8 @@ def _import_one(ctx: _Context, district: District, path: Path) -> dict[str, Any]
     directory = Path(ctx.args.out) if ctx.args.out else path.parent
     directory.mkdir(parents=True, exist_ok=True)
     out["receipt"] = str(_write_beside(directory, RECEIPT_SUFFIX, result.receipt))
-    # Cumulative, like every bundle: the courier's laptop applies what it already holds as a
-    # no-op, so a lost flash drive costs nothing.
-    bundle, _cursor = district.return_bundle(result.device_id, since=0)
-    if bundle is not None:
-        out["return_bundle"] = str(_write_beside(directory, RETURN_SUFFIX, bundle))
+    if back is not None:
+        out["return_bundle"] = str(_write_beside(directory, RETURN_SUFFIX, back))
     return out
 
 
@@ -418,6 +426,86 @@ def cmd_records_list(ctx: _Context) -> int:
     return EXIT_OK
 
 
+def cmd_report(ctx: _Context) -> int:
+    """Write the monthly or yearly report (CSV, XLSX or PDF), or the SIMFONI case CSV.
+
+    The file is written whole or not at all (``write_atomic``); the read is audited.
+    """
+    args = ctx.args
+    text = args.month if args.month is not None else args.year
+    try:
+        period = parse_period(text)
+    except ReportPeriodError:
+        raise CliError("report_bad_period", EXIT_USAGE, period=text[:20]) from None
+    if (period.month is None) != (args.month is None):
+        raise CliError("report_bad_period", EXIT_USAGE, period=text[:20])
+    if args.identified and not args.simfoni:
+        raise CliError("report_identified_needs_simfoni", EXIT_USAGE)
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        raise CliError("report_unwritable", path=str(out), detail=ctx.t("report_no_folder"))
+    fmt = args.format or (out.suffix.lower().lstrip(".") if out.suffix else "csv")
+    if args.simfoni:
+        fmt = "csv"
+    elif fmt not in ("csv", "xlsx", "pdf"):
+        raise CliError("report_bad_format", EXIT_USAGE, format=fmt[:10])
+    district = ctx.district()
+    if args.simfoni:
+        records = read_period(district, period, full=True)
+        lines, identified = simfoni_rows(records, period, identified=args.identified)
+        data = simfoni_csv(lines)
+        audit_read(
+            district,
+            ctx.actor,
+            "report_simfoni",
+            detail=f"period={period.key} victims={len(lines)} identified={len(identified)}",
+            record_ids=identified,
+        )
+        _write_report(out, data)
+        ctx.say(
+            "report_simfoni_written",
+            period=period.key,
+            path=str(out),
+            victims=len(lines),
+            identified=len(identified),
+        )
+        return EXIT_OK
+    report = build_report(
+        district,
+        CLI_STAFF,
+        period,
+        share=args.share,
+        lang="en" if ctx.lang == "en" else "id",
+        actor=ctx.actor,
+    )
+    if fmt == "pdf":
+        try:
+            data = report_pdf(report)
+        except ImportError as exc:  # Qt's libraries are missing on this machine
+            raise CliError("report_pdf_unavailable", detail=str(exc)[:200]) from None
+    else:
+        data = report_xlsx(report) if fmt == "xlsx" else report_csv(report)
+    _write_report(out, data)
+    ctx.say(
+        "report_written",
+        period=report.period_label,
+        path=str(out),
+        cases=report.cases,
+        outreach=report.outreach,
+    )
+    return EXIT_OK
+
+
+def _write_report(out: Path, data: bytes) -> None:
+    """Write a report file atomically; a failure names the file and leaves nothing behind."""
+    try:
+        write_atomic(out, data, mode=0o600)
+    except OSError as exc:
+        raise CliError(
+            "report_unwritable", path=str(out), detail=exc.strerror or type(exc).__name__
+        ) from None
+
+
 def cmd_backup(ctx: _Context) -> int:
     """Write an encrypted backup of the database (SQLite, or PostgreSQL with pg_dump)."""
     out = Path(ctx.args.out)
@@ -514,6 +602,18 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=1000, metavar="N", help=h("help_limit"))
     p.add_argument("--offset", type=int, default=0, metavar="N", help=h("help_offset"))
     json_flag(p)
+
+    p = add("report", cmd_report, "help_report")
+    when = p.add_mutually_exclusive_group(required=True)
+    when.add_argument("--month", metavar="YYYY-MM", help=h("help_report_month"))
+    when.add_argument("--year", metavar="YYYY", help=h("help_report_year"))
+    p.add_argument("--format", choices=("csv", "xlsx", "pdf"), help=h("help_report_format"))
+    p.add_argument(
+        "--out", required=True, metavar=h("help_metavar_file"), help=h("help_report_out")
+    )
+    p.add_argument("--share", action="store_true", help=h("help_report_share"))
+    p.add_argument("--simfoni", action="store_true", help=h("help_report_simfoni"))
+    p.add_argument("--identified", action="store_true", help=h("help_report_identified"))
 
     p = add("backup", cmd_backup, "help_backup")
     p.add_argument(

@@ -14,6 +14,7 @@ import operator
 from collections import Counter as Tally
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
 from functools import cache
 from typing import Any
 
@@ -21,10 +22,25 @@ import orjson
 
 from simpul.changes import DELETED, ChangeId, Hlc, JsonValue, RecordState
 from simpul.records import ITEM_LISTS, MalformedDocumentError, age_band
-from simpul.records.derived import RECORD_CODE_RE, parse_date, victim_age
+from simpul.records.derived import RECORD_CODE_RE, parse_date, police_deadline, victim_age
 from simpul.records.taxonomy import load_taxonomy
 
-__all__ = ["Materialized", "kecamatan_of", "materialize", "materialize_flat"]
+__all__ = [
+    "DERIVED_REV",
+    "DISTRICT_TZ",
+    "Materialized",
+    "kecamatan_of",
+    "materialize",
+    "materialize_flat",
+]
+
+DERIVED_REV = 1
+"""Version of the rules deriving the plain columns; raise it when they change, and rows of an
+older version are derived again from their sealed documents (``District._refresh_derived``)."""
+
+DISTRICT_TZ = timezone(timedelta(hours=7), "WIB")
+"""Kabupaten Pemalang's local time (WIB, UTC+7, no daylight saving): dates in records are
+local dates."""
 
 UNKNOWN = "unknown"
 OTHER = "other"
@@ -33,6 +49,8 @@ _ITEM_LISTS = frozenset(ITEM_LISTS)
 _HEAD = operator.itemgetter(0)
 _VICTIMS = "victims/"
 _VICTIM_FIELDS = ("sex", "birth_date", "age")
+_REFERRALS = "referrals/"
+_REFERRAL_FIELDS = ("to", "status", "on")
 
 
 @dataclass(frozen=True)
@@ -79,11 +97,6 @@ def _count(value: object) -> int:
 def kecamatan_of(village: str) -> str:
     """Return the kecamatan code of a village code (``33.27.08.2012`` → ``33.27.08``)."""
     return village.rsplit(".", 1)[0]
-
-
-def _period(value: object) -> str | None:
-    day = parse_date(value)
-    return f"{day.year:04d}-{day.month:02d}" if day is not None else None
 
 
 def materialize(state: RecordState, village: str, *, updated: Hlc | None = None) -> Materialized:
@@ -154,6 +167,9 @@ def materialize_flat(
         "code": code if isinstance(code, str) and RECORD_CODE_RE.match(code) else None,
         "status": None,
         "period": None,
+        "reported_on": None,
+        "police_due": None,
+        "derived_rev": DERIVED_REV,
         "victims": 0,
         "tppo": False,
         "outreach_type": None,
@@ -185,12 +201,16 @@ def materialize_flat(
         columns.update(
             status=_code(flat.get("status"), "case_status", fallback=OTHER),
             period=f"{reported.year:04d}-{reported.month:02d}" if reported is not None else None,
+            reported_on=reported.isoformat() if reported is not None else None,
+            police_due=_police_due(flat, ancestors),
             victims=sum(victims.values()),
             tppo="trafficking" in types,
         )
     elif kind == "outreach":
+        held = parse_date(flat.get("held_on"))
         columns.update(
-            period=_period(flat.get("held_on")),
+            period=f"{held.year:04d}-{held.month:02d}" if held is not None else None,
+            reported_on=held.isoformat() if held is not None else None,
             outreach_type=_code(flat.get("type"), "outreach_type", fallback=OTHER),
             male_child=_count(flat.get("participants/male_child")),
             male_adult=_count(flat.get("participants/male_adult")),
@@ -211,18 +231,47 @@ def _document(doc: dict[str, Any]) -> bytes:
 
 
 def _victims(flat: Mapping[str, JsonValue], ancestors: set[str]) -> list[dict[str, JsonValue]]:
-    """The live victims: their ``sex``, ``birth_date`` and ``age`` (removed items left out).
+    """The live victims: their ``sex``, ``birth_date`` and ``age`` (removed items left out)."""
+    return _items(flat, ancestors, _VICTIMS, _VICTIM_FIELDS)
+
+
+def _items(
+    flat: Mapping[str, JsonValue], ancestors: set[str], prefix: str, fields: Sequence[str]
+) -> list[dict[str, JsonValue]]:
+    """The live items of one item list (``victims/``…) with some of their fields.
 
     An item ``victims/<id>`` exists when some path runs through it, that is when it is one of
     the ``ancestors`` of the paths; its fields are looked up, not searched for.
     """
     live: list[dict[str, JsonValue]] = []
     for item in ancestors:
-        if item.startswith(_VICTIMS) and item.count("/") == 1:
-            prefix = item + "/"
-            if flat.get(prefix + DELETED) is not True:
-                live.append({field: flat.get(prefix + field) for field in _VICTIM_FIELDS})
+        if item.startswith(prefix) and item.count("/") == 1:
+            item_prefix = item + "/"
+            if flat.get(item_prefix + DELETED) is not True:
+                live.append({field: flat.get(item_prefix + field) for field in fields})
     return live
+
+
+def _list(value: JsonValue | None) -> list[JsonValue]:
+    return value if isinstance(value, list) else []
+
+
+def _police_due(flat: Mapping[str, JsonValue], ancestors: set[str]) -> datetime | None:
+    """When the police must have a sexual-violence case referred to UPTD PPA (UU TPKS Pasal
+    41, the rule of :func:`simpul.records.derived.police_deadline`), in UTC; ``None`` when
+    the rule does not apply or the police already have it."""
+    deadline = police_deadline(
+        {
+            # Lists only: a hostile client's number in a list field must not break the rule.
+            "violence_types": _list(flat.get("violence_types")),
+            "tpks_types": _list(flat.get("tpks_types")),
+            "legal_status": flat.get("legal_status"),
+            "referrals": _items(flat, ancestors, _REFERRALS, _REFERRAL_FIELDS),
+        }
+    )
+    if deadline is None or deadline.forwarded:
+        return None
+    return deadline.due.replace(tzinfo=DISTRICT_TZ).astimezone(UTC)
 
 
 def _check_shape(flat: Mapping[str, JsonValue]) -> set[str]:

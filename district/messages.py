@@ -456,6 +456,77 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "A worker process could not open the district; see the log above.",
         "Proses pekerja tidak dapat membuka kabupaten; lihat log di atas.",
     ),
+    # --- reports (task: district reports — CSV/XLSX/PDF, the CLI, the API)
+    "report_bad_period": (
+        "Not a report period: {period}. Use YYYY-MM (a month) or YYYY (a year).",
+        "Periode laporan tidak sah: {period}. Gunakan TTTT-BB (bulan) atau TTTT (tahun).",
+    ),
+    "report_bad_format": (
+        "Unknown report format {format}: use csv, xlsx or pdf.",
+        "Format laporan {format} tidak dikenal: gunakan csv, xlsx atau pdf.",
+    ),
+    "report_identified_needs_simfoni": (
+        "--identified goes with --simfoni only.",
+        "--identified hanya dapat dipakai bersama --simfoni.",
+    ),
+    "report_no_folder": (
+        "the folder does not exist",
+        "foldernya tidak ada",
+    ),
+    "report_unwritable": (
+        "Cannot write the report to {path} ({detail}); nothing was written.",
+        "Laporan tidak dapat ditulis ke {path} ({detail}); tidak ada yang ditulis.",
+    ),
+    "report_pdf_unavailable": (
+        "PDF reports need Qt's libraries, which cannot be loaded here ({detail}). "
+        "Use --format csv or xlsx.",
+        "Laporan PDF memerlukan pustaka Qt, yang tidak dapat dimuat di sini ({detail}). "
+        "Gunakan --format csv atau xlsx.",
+    ),
+    "report_written": (
+        "Report for {period} written to {path} ({cases} cases, {outreach} outreach events).",
+        "Rekap {period} ditulis ke {path} ({cases} kasus, {outreach} kegiatan sosialisasi).",
+    ),
+    "report_simfoni_written": (
+        "SIMFONI CSV for {period} written to {path}: {victims} victims, {identified} cases "
+        "with identity.",
+        "CSV SIMFONI {period} ditulis ke {path}: {victims} korban, {identified} kasus dengan "
+        "identitas.",
+    ),
+    "help_report": (
+        "write the monthly or yearly report (CSV, XLSX or PDF) or the SIMFONI case CSV",
+        "tulis rekap bulanan atau tahunan (CSV, XLSX atau PDF) atau CSV kasus SIMFONI",
+    ),
+    "help_report_month": (
+        "the month to report, e.g. 2026-10",
+        "bulan yang direkap, misalnya 2026-10",
+    ),
+    "help_report_year": (
+        "the year to report, e.g. 2026",
+        "tahun yang direkap, misalnya 2026",
+    ),
+    "help_report_format": (
+        "file format (default: from the file name's extension, else csv)",
+        "format berkas (bawaan: dari akhiran nama berkas, selain itu csv)",
+    ),
+    "help_report_out": (
+        "the file to write (written whole or not at all)",
+        "berkas yang ditulis (ditulis utuh atau tidak sama sekali)",
+    ),
+    "help_report_share": (
+        "for sharing outside the district: village counts of 1-2 are shown as <3",
+        "untuk dibagikan ke luar kabupaten: jumlah 1-2 di tingkat desa ditampilkan sebagai <3",
+    ),
+    "help_report_simfoni": (
+        "write the SIMFONI case CSV instead (one line per victim, case codes, no names)",
+        "tulis CSV kasus SIMFONI (satu baris per korban, kode kasus, tanpa nama)",
+    ),
+    "help_report_identified": (
+        "with --simfoni: add names and NIK where the case's consent allows referral to "
+        "UPTD PPA (audited per case)",
+        "dengan --simfoni: sertakan nama dan NIK bila persetujuan kasus mengizinkan rujukan "
+        "ke UPTD PPA (tercatat per kasus di log audit)",
+    ),
     # --- command-line help (argparse's own words: simpul.cli_language)
     "help_description": (
         "Simpul district server administration.",
@@ -631,8 +702,6 @@ def current_language(option: str | None = None) -> str:
     """The language to speak: ``--lang``, else ``SIMPUL_LANG``, else Indonesian."""
     lang = (option or os.environ.get("SIMPUL_LANG") or DEFAULT_LANGUAGE).lower()
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
-
-
 
 
 class _Params(dict[str, object]):

@@ -4,9 +4,11 @@ What plain columns reveal (everything else is sealed under the server data key):
 villages and enrollment times of devices; bundle ids, sequence numbers and arrival times;
 change ids, record ids, kinds, clock stamps and arrival order; and for each record the
 *non-identifying* categorical columns reports aggregate — village and kecamatan, kind, record
-code (pseudonymous), report/event month, status, violence types, number of victims, victims
-by sex and age band, the TPPO flag, outreach type and participant counts. No name, NIK,
-address, contact, birth date, narrative or free text is ever in a plain column.
+code (pseudonymous), report/event month and date, status, violence types, number of victims,
+victims by sex and age band, the TPPO flag, the UU TPKS 3×24-hour police deadline of a
+sexual-violence case (a time, or nothing), outreach type and participant counts; for devices
+also the highest change counter their latest bundle said they hold. No name, NIK, address,
+contact, birth date, narrative or free text is ever in a plain column.
 """
 
 from __future__ import annotations
@@ -94,6 +96,10 @@ class DeviceRow(Base):
     last_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_bundle_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     highest_sequence: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    # ``holds[device]`` of the device's latest bundle: the highest counter of its own changes
+    # it held then (None until a bundle arrived after migration 0004). With the highest counter
+    # stored here it estimates the changes still waiting on the laptop.
+    announced_counter: Mapped[int | None] = mapped_column(sa.BigInteger)
 
 
 class EnrollmentRow(Base):
@@ -167,6 +173,8 @@ class RecordRow(Base):
     kecamatan: Mapped[str] = mapped_column(sa.String(16), index=True)
     code: Mapped[str | None] = mapped_column(sa.String(32))
     period: Mapped[str | None] = mapped_column(sa.String(7), index=True)  # YYYY-MM
+    # Date reported (case) or held (outreach), ISO YYYY-MM-DD: text sorts as the date does.
+    reported_on: Mapped[str | None] = mapped_column(sa.String(10))
     status: Mapped[str | None] = mapped_column(sa.String(64))
     victims: Mapped[int] = mapped_column(sa.Integer, default=0)
     tppo: Mapped[bool] = mapped_column(sa.Boolean, default=False)
@@ -178,9 +186,41 @@ class RecordRow(Base):
     deleted: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     conflicts: Mapped[int] = mapped_column(sa.Integer, default=0)
     changes: Mapped[int] = mapped_column(sa.Integer, default=0)
+    # UU TPKS Pasal 41: when a sexual-violence case referred to UPTD PPA must be with the
+    # police (None when the rule does not apply or the police have it): overdue once passed.
+    police_due: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Version of the rules that derived the plain columns (district.materialize.DERIVED_REV):
+    # rows of an older version are derived again from their sealed document when the
+    # district opens.
+    derived_rev: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
     updated_hlc: Mapped[str] = mapped_column(sa.String(21))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     sealed: Mapped[bytes] = mapped_column(sa.LargeBinary)
+
+    # The district case table (50,000 records: a page and its total in well under 300 ms on
+    # SQLite). One covering index holds every filterable column in the default order, so a
+    # page walks it newest report first and a total is counted from it without reading the
+    # rows (each row carries a sealed document of several KiB); the others serve the other
+    # sort orders and lists of every kind.
+    __table_args__ = (
+        sa.Index(
+            "ix_records_case_table",
+            "kind",
+            "reported_on",
+            "record_id",
+            "code",
+            "village",
+            "kecamatan",
+            "status",
+            "tppo",
+            "conflicts",
+            "police_due",
+        ),
+        sa.Index("ix_records_reported_on", "reported_on"),
+        sa.Index("ix_records_code", "code"),
+        sa.Index("ix_records_kind_status", "kind", "status", "reported_on"),
+        sa.Index("ix_records_updated_at", "updated_at"),
+    )
 
 
 class RecordViolenceType(Base):
@@ -192,6 +232,9 @@ class RecordViolenceType(Base):
         sa.String(128), sa.ForeignKey("records.record_id", ondelete="CASCADE"), primary_key=True
     )
     code: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+
+    # The violence-type filter of the case table looks records up by code.
+    __table_args__ = (sa.Index("ix_record_violence_types_code", "code", "record_id"),)
 
 
 class RecordVictims(Base):

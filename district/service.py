@@ -32,8 +32,8 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final, TypeVar, cast
 
@@ -74,7 +74,13 @@ from district.keys import (
     load_keys,
     read_public_keys,
 )
-from district.materialize import Materialized, materialize, materialize_flat
+from district.materialize import (
+    DERIVED_REV,
+    DISTRICT_TZ,
+    Materialized,
+    materialize,
+    materialize_flat,
+)
 from district.models import (
     AuditEntry,
     BundleSeen,
@@ -92,18 +98,25 @@ from district.sealing import CorruptDataError, Sealer, change_ad, keyed_digest, 
 from district.views import (
     ROLES,
     AuditView,
+    BundlePreview,
     DeviceCredentials,
     DeviceView,
     Enrollment,
+    HistoryEntry,
     ImportCounts,
     ImportResult,
     RecordDetail,
+    RecordPage,
+    RecordSort,
     RecordSummary,
     Role,
+    StaffImport,
     StaffView,
 )
 from simpul.bundle import (
     DEFAULT_LIMITS,
+    MAGIC,
+    RECEIPT_MAGIC,
     BundlePayload,
     BundleRejectedError,
     DeviceAck,
@@ -137,12 +150,14 @@ from simpul.records import (
     ITEM_LISTS,
     RECORD_KINDS,
     MalformedDocumentError,
+    UnknownVillageError,
     assign_item_ids,
     flatten,
     load_regions,
     unflatten,
     validate,
 )
+from simpul.records.derived import parse_date
 
 __all__ = ["DISTRICT_DEVICE", "District"]
 
@@ -214,7 +229,22 @@ def _is_uuid(text: str) -> bool:
         return False
 
 
-def _device_view(row: DeviceRow) -> DeviceView:
+def _village_name(village: str) -> str | None:
+    try:
+        return load_regions().village(village).name
+    except UnknownVillageError:
+        return None
+
+
+def _held_counter(session: Session, device_id: str) -> int:
+    """The highest counter of a device's changes the district stores (0 for none)."""
+    value = session.scalar(
+        sa.select(sa.func.max(ChangeRow.counter)).where(ChangeRow.device_id == device_id)
+    )
+    return int(value or 0)
+
+
+def _device_view(row: DeviceRow, *, held_counter: int = 0) -> DeviceView:
     return DeviceView(
         device_id=row.id,
         village=row.village,
@@ -224,6 +254,9 @@ def _device_view(row: DeviceRow) -> DeviceView:
         last_seen_at=row.last_seen_at,
         last_bundle_at=row.last_bundle_at,
         highest_sequence=row.highest_sequence,
+        village_name=_village_name(row.village),
+        announced_counter=row.announced_counter,
+        held_counter=held_counter,
     )
 
 
@@ -239,6 +272,57 @@ def _already(seen: BundleSeen) -> ImportResult:
 
 ANSWER_FORMAT = "simpul-enrollment-answer"
 """``format`` of the answer file a laptop writes after importing an enrollment file."""
+
+
+@dataclass
+class _Opening:
+    """A bundle file opened with the district key, or why it did not open.
+
+    ``device`` is the enrolled device whose key signed it; ``revoked`` the revoked device
+    whose key signed it when that is why it was refused.
+    """
+
+    opened: OpenedBundle | None = None
+    device: DeviceRow | None = None
+    reason: str | None = None
+    revoked: DeviceRow | None = None
+
+
+_PERIOD_FIELDS: Final = frozenset({"reported_on", "held_on"})
+_ANSWER_FORMATS: Final = {
+    "simpul-enrollment-answer": "enrollment_answer",
+    "simpul-enrollment": "enrollment_file",
+}
+
+
+def _file_kind(data: bytes) -> str:
+    """What a file is, from its first bytes: a bundle, a receipt, an enrollment file…"""
+    if data.startswith(MAGIC):
+        return "bundle"
+    if data.startswith(RECEIPT_MAGIC):
+        return "receipt"
+    if data.lstrip()[:1] == b"{" and len(data) <= 1024 * 1024:
+        try:
+            doc = json.loads(data.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            return "unknown"
+        if isinstance(doc, dict):
+            return _ANSWER_FORMATS.get(str(doc.get("format")), "unknown")
+    return "unknown"
+
+
+def _bundle_period(opened: OpenedBundle) -> tuple[str, str]:
+    """Earliest and latest report / event date its changes set, else its creation date."""
+    days = sorted(
+        day.isoformat()
+        for change in opened.changes
+        for edit in change.edits
+        if edit.path in _PERIOD_FIELDS and (day := parse_date(edit.value)) is not None
+    )
+    if days:
+        return days[0], days[-1]
+    created = datetime.fromtimestamp(opened.created_at / 1000, DISTRICT_TZ).date().isoformat()
+    return created, created
 
 
 class _BundleRejected(Exception):
@@ -306,6 +390,7 @@ class District:
         self._backup_key = keys.subkey("backup")
         self._dialect = self._engine.dialect.name
         self._backup_lock = threading.Lock()
+        self._refresh_derived()
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -364,6 +449,54 @@ class District:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def _refresh_derived(self) -> int:
+        """Derive again the plain columns of rows made by older rules (``derived_rev``).
+
+        Rows stored before a migration added a derived column (the report date and police
+        deadline of migration 0004) get it from their sealed document here, in batches; a
+        no-op when every row is current. Returns how many rows were refreshed.
+        """
+        refreshed = 0
+        while True:
+            with self._write() as session:
+                rows = session.execute(
+                    sa.select(
+                        RecordRow.record_id,
+                        RecordRow.kind,
+                        RecordRow.village,
+                        RecordRow.updated_hlc,
+                        RecordRow.sealed,
+                    )
+                    .where(RecordRow.derived_rev < DERIVED_REV)
+                    .limit(_IN_CHUNK)
+                ).all()
+                if not rows:
+                    return refreshed
+                for rid, kind, village, updated_hlc, sealed in rows:
+                    try:
+                        data = json.loads(self._records.open(sealed, ad=record_ad(rid)))
+                    except CorruptDataError:
+                        # Damaged: reading it says so; its derived columns stay empty.
+                        data = {"flat": {}, "conflicts": [], "base": []}
+                    columns = materialize_flat(
+                        kind,
+                        data["flat"],
+                        village,
+                        conflicts=data["conflicts"],
+                        base=[ChangeId.parse(b) for b in data["base"]],
+                        updated=Hlc.decode(updated_hlc),
+                    ).columns
+                    session.execute(
+                        sa.update(RecordRow)
+                        .where(RecordRow.record_id == rid)
+                        .values(
+                            reported_on=columns["reported_on"],
+                            police_due=columns["police_due"],
+                            derived_rev=DERIVED_REV,
+                        )
+                    )
+                refreshed += len(rows)
 
     # ------------------------------------------------------------------ transactions
 
@@ -518,7 +651,7 @@ class District:
         }
         return (json.dumps(doc, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
-    def enroll_answer(self, data: bytes) -> tuple[str, DeviceView]:
+    def enroll_answer(self, data: bytes, *, actor: str | None = None) -> tuple[str, DeviceView]:
         """Register a laptop from the answer file it wrote after importing an enrollment file.
 
         The answer carries the one-time code of the enrollment file, the laptop's device id and
@@ -527,6 +660,8 @@ class District:
 
         Args:
             data: The answer file's bytes (JSON, format ``simpul-enrollment-answer``).
+            actor: Who brings it, for the audit log (``staff:<name>``); the enrollment itself
+                is always recorded under the device.
 
         Returns:
             ``("enrolled" | "already_enrolled", device)``.
@@ -554,12 +689,22 @@ class District:
             raise EnrollmentAnswerError("answer_other_district")
         with self._read() as session:
             existing = session.get(DeviceRow, device_id)
-            if existing is not None and bytes(existing.sign_public) == sign_public:
-                return "already_enrolled", _device_view(existing)
-        credentials = self.enroll(
-            code, device_enc_public=enc_public, device_sign_public=sign_public, device_id=device_id
-        )
-        return "enrolled", self.device(credentials.device_id)
+        if existing is not None and bytes(existing.sign_public) == sign_public:
+            outcome = "already_enrolled"
+        else:
+            device_id = self.enroll(
+                code,
+                device_enc_public=enc_public,
+                device_sign_public=sign_public,
+                device_id=device_id,
+            ).device_id
+            outcome = "enrolled"
+        if actor is not None:
+            with self._write() as session:
+                self._audit(
+                    session, actor, "enrollment_answer", detail=f"{outcome} device={device_id}"
+                )
+        return outcome, self.device(device_id)
 
     def enroll(
         self,
@@ -700,7 +845,7 @@ class District:
             if row.revoked_at is None:
                 row.revoked_at = self._now()
                 self._audit(session, actor, "revoke", detail=f"device={device_id}")
-            return _device_view(row)
+            return _device_view(row, held_counter=_held_counter(session, device_id))
 
     def devices(self, *, actor: str | None = None) -> list[DeviceView]:
         """Return every enrolled device (revoked ones too), by village then id.
@@ -710,11 +855,24 @@ class District:
                 look-ups pass nothing and are not recorded.
         """
         query = sa.select(DeviceRow).order_by(DeviceRow.village, DeviceRow.id)
+        # The highest counter stored per device, for the backlog estimate (one pass over
+        # the (device_id, counter) unique index).
+        held_query = sa.select(ChangeRow.device_id, sa.func.max(ChangeRow.counter)).group_by(
+            ChangeRow.device_id
+        )
         if actor is None:
             with self._read() as session:
-                return [_device_view(row) for row in session.scalars(query)]
+                held = {d: int(c) for d, c in session.execute(held_query)}
+                return [
+                    _device_view(row, held_counter=held.get(row.id, 0))
+                    for row in session.scalars(query)
+                ]
         with self._write() as session:
-            views = [_device_view(row) for row in session.scalars(query)]
+            held = {d: int(c) for d, c in session.execute(held_query)}
+            views = [
+                _device_view(row, held_counter=held.get(row.id, 0))
+                for row in session.scalars(query)
+            ]
             self._audit(session, actor, "devices_list", detail=f"n={len(views)}")
             return views
 
@@ -728,7 +886,7 @@ class District:
             row = session.get(DeviceRow, device_id)
             if row is None:
                 raise UnknownDeviceError()
-            return _device_view(row)
+            return _device_view(row, held_counter=_held_counter(session, device_id))
 
     # ------------------------------------------------------------------ import
 
@@ -802,30 +960,10 @@ class District:
                         device_id=seen.device_id,
                     )
                 return _already(seen)
-        signers: dict[str, DeviceRow] = {}
-        revoked: set[str] = set()
-
-        def trusted(signer_id: str) -> PublicSigningKey | None:
-            with self._read() as session:
-                row = session.scalar(sa.select(DeviceRow).where(DeviceRow.sign_key_id == signer_id))
-            if row is None:
-                return None
-            if row.revoked_at is not None:
-                revoked.add(signer_id)
-                return None
-            signers[signer_id] = row
-            return PublicSigningKey.from_public_bytes(row.sign_public)
-
-        try:
-            opened = open_bundle(
-                data, recipient=self._keys.encryption, trusted_signers=trusted, limits=self._limits
-            )
-        except BundleRejectedError as exc:
-            reason = str(exc.code)
-            if exc.code == RejectionCode.UNKNOWN_SENDER and revoked:
-                reason = "device_revoked"
-            return ImportResult("rejected", reason=reason)
-        device = signers[opened.signer_id]
+        opening = self._open(data)
+        if opening.opened is None or opening.device is None:
+            return ImportResult("rejected", reason=opening.reason)
+        opened, device = opening.opened, opening.device
         if opened.kind != "changes":
             return self._rejected(opened, device, "wrong_kind")
         if opened.sender != device.id:
@@ -842,6 +980,172 @@ class District:
             return self._retrying(lambda: self._apply(opened, device.id, via, file_sha256))
         except _BundleRejected as exc:
             return self._rejected(opened, device, exc.reason)
+
+    def _open(self, data: bytes) -> _Opening:
+        """Open a bundle with the district key, trusting enrolled, non-revoked devices' keys.
+
+        The reason of a refusal is a :class:`~simpul.bundle.RejectionCode`, or
+        ``device_revoked`` when the signing key is a revoked device's.
+        """
+        signers: dict[str, DeviceRow] = {}
+        revoked: list[DeviceRow] = []
+
+        def trusted(signer_id: str) -> PublicSigningKey | None:
+            with self._read() as session:
+                row = session.scalar(sa.select(DeviceRow).where(DeviceRow.sign_key_id == signer_id))
+            if row is None:
+                return None
+            if row.revoked_at is not None:
+                revoked.append(row)
+                return None
+            signers[signer_id] = row
+            return PublicSigningKey.from_public_bytes(row.sign_public)
+
+        try:
+            opened = open_bundle(
+                data, recipient=self._keys.encryption, trusted_signers=trusted, limits=self._limits
+            )
+        except BundleRejectedError as exc:
+            if exc.code == RejectionCode.UNKNOWN_SENDER and revoked:
+                return _Opening(reason="device_revoked", revoked=revoked[0])
+            return _Opening(reason=str(exc.code))
+        return _Opening(opened, signers[opened.signer_id])
+
+    def preview_bundle(self, data: bytes, *, actor: str) -> BundlePreview:
+        """Say what a file is and what importing it would do, changing nothing.
+
+        Opens (decrypts and verifies) a bundle exactly as :meth:`import_bundle` would, so the
+        signature status is the import's own verdict; stores nothing but an audit entry.
+
+        Args:
+            data: The file's bytes.
+            actor: Who asks, for the audit log (``staff:<name>``).
+
+        Returns:
+            The file kind, signature status, sender and village, period, counts and whether
+            it was imported before (:class:`~district.views.BundlePreview`).
+        """
+        kind = _file_kind(data)
+        preview = self._preview(data, kind)
+        with self._write() as session:
+            self._audit(
+                session,
+                actor,
+                "bundle_preview",
+                detail=(
+                    f"kind={preview.file_kind} signature={preview.signature} "
+                    f"device={preview.device_id or '-'} bundle={preview.bundle_id or '-'}"
+                ),
+            )
+        return preview
+
+    def _preview(self, data: bytes, kind: str) -> BundlePreview:
+        if kind != "bundle":
+            return BundlePreview(file_kind=kind, signature="not_a_bundle")
+        if len(data) > min(MAX_IMPORT_BYTES, self._limits.max_bundle_bytes):
+            return BundlePreview(
+                file_kind="village_bundle", signature=RejectionCode.TOO_LARGE.value
+            )
+        with self._read() as session:
+            seen = session.scalar(
+                sa.select(BundleSeen)
+                .where(BundleSeen.file_sha256 == hashlib.sha256(data).hexdigest())
+                .order_by(BundleSeen.id)
+                .limit(1)
+            )
+        opening = self._open(data)
+        opened, device = opening.opened, opening.device or opening.revoked
+        if device is None and seen is not None:
+            with self._read() as session:
+                device = session.get(DeviceRow, seen.device_id)
+        base = BundlePreview(
+            file_kind="village_bundle",
+            signature=opening.reason or "valid",
+            bundle_id=seen.bundle_id if seen is not None else None,
+            device_id=device.id if device is not None else None,
+            village=device.village if device is not None else None,
+            village_name=_village_name(device.village) if device is not None else None,
+            already_imported=seen is not None,
+        )
+        if opened is None or device is None:
+            if seen is not None:
+                base = replace(base, cases=seen.cases, outreach=seen.outreach, changes=seen.changes)
+            return base
+        signature = "valid"
+        if opened.kind != "changes":
+            signature = "wrong_kind"
+        elif opened.sender != device.id:
+            signature = "sender_mismatch"
+        records: dict[str, str] = {change.record_id: change.kind for change in opened.changes}
+        period_from, period_to = _bundle_period(opened)
+        if seen is None:
+            with self._read() as session:
+                seen = session.scalar(
+                    sa.select(BundleSeen).where(
+                        BundleSeen.device_id == device.id,
+                        BundleSeen.bundle_id == opened.bundle_id,
+                    )
+                )
+        return replace(
+            base,
+            file_kind="village_bundle" if opened.kind == "changes" else "return_bundle",
+            signature=signature,
+            bundle_id=opened.bundle_id,
+            created_at=datetime.fromtimestamp(opened.created_at / 1000, UTC),
+            period_from=period_from,
+            period_to=period_to,
+            cases=sum(1 for k in records.values() if k == "case"),
+            outreach=sum(1 for k in records.values() if k == "outreach"),
+            changes=len(opened.changes),
+            already_imported=seen is not None,
+        )
+
+    def import_with_return(self, data: bytes, *, via: str, actor: str | None = None) -> StaffImport:
+        """Import a bundle brought by hand and make what goes back to its laptop.
+
+        What ``simpul-district import`` and the staff API both do for a file: the import
+        (:meth:`import_bundle`), then — unless it was rejected — a return bundle for the
+        sending device holding everything of its village it should hold (cumulative, like
+        every bundle: the laptop applies what it already holds as a no-op, so a lost flash
+        drive costs nothing).
+
+        Args:
+            data: The bundle file's bytes.
+            via: The courier, for the record (``cli``, ``desktop``…).
+            actor: Who imports it, for the audit log (``staff:<name>``); the import itself is
+                always recorded under the sending device.
+
+        Returns:
+            The outcome (with the receipt) and the return bundle, if any.
+        """
+        result = self.import_bundle(data, via=via)
+        bundle: bytes | None = None
+        village: str | None = None
+        if result.device_id is not None:
+            with self._read() as session:
+                village = session.scalar(
+                    sa.select(DeviceRow.village).where(DeviceRow.id == result.device_id)
+                )
+        if result.receipt is not None and result.device_id is not None:
+            try:
+                bundle, _cursor = self.return_bundle(result.device_id, since=0)
+            except (DeviceRevokedError, UnknownDeviceError):
+                bundle = None  # revoked between the import and now: nothing goes back
+        if actor is not None:
+            with self._write() as session:
+                self._audit(
+                    session,
+                    actor,
+                    "bundle_import",
+                    detail=(
+                        f"status={result.status} reason={result.reason or '-'} "
+                        f"device={result.device_id or '-'} bundle={result.bundle_id or '-'} "
+                        f"changes={result.counts.changes}"
+                    ),
+                )
+        return StaffImport(
+            result, bundle, village, _village_name(village) if village is not None else None
+        )
 
     @staticmethod
     def _may_push(session: Session, pushed_by: str, sender: str) -> bool:
@@ -921,6 +1225,13 @@ class District:
                 )
             )
             device.last_bundle_at = now
+            if opened.sequence >= device.highest_sequence:
+                # The newest bundle says how far the laptop had got: its own ``holds`` (or,
+                # from a sender that leaves it out, the highest own counter it carries).
+                own = [c.id.counter for c in opened.changes if c.id.device == device.id]
+                device.announced_counter = max(
+                    [opened.holds.get(device.id, 0), *own, device.announced_counter or 0]
+                )
             device.highest_sequence = max(device.highest_sequence, opened.sequence)
             self._audit(
                 session,
@@ -1006,9 +1317,7 @@ class District:
                     rejected.append(RejectedChange(change.id, "equivocation"))
                 continue
             row = existing.get(change.record_id)
-            code_edit = (
-                change.find_edit("code") if row is not None and row[2] is not None else None
-            )
+            code_edit = change.find_edit("code") if row is not None and row[2] is not None else None
             if change.id.device == DISTRICT_DEVICE:
                 reason = "unknown_district_change"
             elif row is not None and row[0] != change.kind:
@@ -1448,68 +1757,210 @@ class District:
                 admin command passes ``cli:<user>``).
 
         Returns:
-            Summaries, most recently updated first.
+            Summaries, most recently updated first (:meth:`find_records` has every filter,
+            the sort orders and the total).
+        """
+        page = self.find_records(
+            staff,
+            kind=kind,
+            village=village,
+            kecamatan=kecamatan,
+            status=status,
+            sort="updated",
+            limit=limit,
+            offset=offset,
+            actor=actor,
+        )
+        return list(page.records)
+
+    def find_records(
+        self,
+        staff: StaffView,
+        *,
+        kind: str | None = None,
+        village: str | None = None,
+        kecamatan: str | None = None,
+        status: str | None = None,
+        violence_type: str | None = None,
+        tppo: bool | None = None,
+        reported_from: date | None = None,
+        reported_to: date | None = None,
+        needs_review: bool | None = None,
+        overdue: bool | None = None,
+        q: str | None = None,
+        sort: RecordSort = "reported",
+        limit: int = 100,
+        offset: int = 0,
+        actor: str | None = None,
+    ) -> RecordPage:
+        """One page of the district case table, from the plaintext columns (nothing is
+        decrypted), and how many records match in all; the listing is audited.
+
+        Names and every other identifying value are sealed: they cannot be searched here.
+
+        Args:
+            staff: The signed-in staff member (any role).
+            kind: ``case`` or ``outreach``.
+            village: Village code.
+            kecamatan: Kecamatan code (``33.27.08``).
+            status: Case status code.
+            violence_type: Records with this violence type code among theirs.
+            tppo: Trafficking cases only (``True``) or none of them (``False``).
+            reported_from: Reported (case) / held (outreach) on or after this date.
+            reported_to: … on or before this date.
+            needs_review: Records with (``True``) or without (``False``) fields whose
+                concurrent values need review.
+            overdue: Sexual-violence cases whose UU TPKS 3×24-hour police deadline has
+                passed with no police referral recorded (``True``), or the others (``False``).
+            q: Part of a record code (``PML-082012``, ``0007``) or the start of a record id,
+                any case.
+            sort: ``reported`` (newest report first), ``code``, ``village`` (then code),
+                ``status`` (then newest report) or ``updated`` (last changed first).
+            limit: At most this many (1–1000).
+            offset: Skip this many (paging).
+            actor: Who the audit log names; ``staff:<name>`` of ``staff`` unless given.
+
+        Returns:
+            The page and the total.
         """
         limit = max(1, min(limit, 1000))
-        query = sa.select(RecordRow)
-        if kind is not None:
-            query = query.where(RecordRow.kind == kind)
-        if village is not None:
-            query = query.where(RecordRow.village == village)
-        if kecamatan is not None:
-            query = query.where(RecordRow.kecamatan == kecamatan)
-        if status is not None:
-            query = query.where(RecordRow.status == status)
+        offset = max(0, offset)
+        now = self._now()
+        r = RecordRow
+        where: list[sa.ColumnElement[bool]] = []
+        filters: dict[str, object] = {
+            "kind": kind,
+            "village": village,
+            "kecamatan": kecamatan,
+            "status": status,
+        }
+        for name, value in filters.items():
+            if value is not None:
+                where.append(getattr(r, name) == value)
+        if violence_type is not None:
+            # ``record_id || ''``: the same ids, but SQLite then checks them in the covering
+            # index of the other filters instead of fetching thousands of rows by id.
+            where.append(
+                (r.record_id + "").in_(
+                    sa.select(RecordViolenceType.record_id).where(
+                        RecordViolenceType.code == violence_type
+                    )
+                )
+            )
+        if tppo is not None:
+            where.append(r.tppo.is_(tppo))
+        if reported_from is not None:
+            where.append(r.reported_on >= reported_from.isoformat())
+        if reported_to is not None:
+            where.append(r.reported_on <= reported_to.isoformat())
+        if needs_review is not None:
+            where.append(r.conflicts > 0 if needs_review else r.conflicts == 0)
+        if overdue is not None:
+            late = r.police_due < now
+            where.append(late if overdue else sa.or_(r.police_due.is_(None), sa.not_(late)))
+        text = (q or "").strip()
+        if text:
+            where.append(
+                sa.or_(
+                    r.code.contains(text.upper(), autoescape=True),
+                    r.record_id.startswith(text.lower(), autoescape=True),
+                )
+            )
+        order: dict[str, tuple[Any, ...]] = {
+            "reported": (r.reported_on.desc().nulls_last(),),
+            # Ascending in the backend's own NULL order, so the indexes serve it (only
+            # outreach records lack a status; every record from a laptop has a code).
+            "code": (r.code,),
+            "village": (r.village, r.code),
+            "status": (r.status, r.reported_on.desc().nulls_last()),
+            "updated": (r.updated_at.desc(),),
+        }
+        if sort not in order:
+            raise ValidationFailedError("bad_sort", "The sort order is not known.")
+        columns = (
+            r.record_id,
+            r.kind,
+            r.code,
+            r.village,
+            r.kecamatan,
+            r.period,
+            r.status,
+            r.victims,
+            r.tppo,
+            r.deleted,
+            r.conflicts,
+            r.updated_at,
+            r.reported_on,
+            r.police_due,
+        )
         query = (
-            query.order_by(RecordRow.updated_at.desc(), RecordRow.record_id)
+            sa.select(*columns)
+            .where(*where)
+            .order_by(*order[sort], r.record_id)
             .limit(limit)
-            .offset(max(0, offset))
+            .offset(offset)
         )
         with self._write() as session:
-            rows = list(session.scalars(query))
+            rows = session.execute(query).all()
+            total = int(
+                session.scalar(sa.select(sa.func.count()).select_from(r).where(*where)) or 0
+            )
             types: dict[str, list[str]] = defaultdict(list)
             for part in _chunks([row.record_id for row in rows]):
                 for rid, code in session.execute(
                     sa.select(RecordViolenceType.record_id, RecordViolenceType.code)
                     .where(RecordViolenceType.record_id.in_(part))
-                    .order_by(RecordViolenceType.code)
+                    # The primary key's order: by code alone would walk the code index.
+                    .order_by(RecordViolenceType.record_id, RecordViolenceType.code)
                 ):
                     types[rid].append(code)
-            filters = ",".join(
-                f"{k}={v}"
-                for k, v in (
-                    ("kind", kind),
-                    ("village", village),
-                    ("kecamatan", kecamatan),
-                    ("status", status),
-                )
-                if v is not None
-            )
+            named = {
+                **filters,
+                "violence_type": violence_type,
+                "tppo": tppo,
+                "from": reported_from,
+                "to": reported_to,
+                "needs_review": needs_review,
+                "overdue": overdue,
+            }
+            # Codes, flags and dates only: the search text is not written down (it could be
+            # anything a person typed).
+            detail = ",".join(f"{k}={v}" for k, v in named.items() if v is not None)
+            if text:
+                detail += ",q=1" if detail else "q=1"
             self._audit(
-                session, actor or staff_actor(staff), "list", detail=f"{filters} n={len(rows)}"
+                session,
+                actor or staff_actor(staff),
+                "list",
+                detail=f"{detail} n={len(rows)}",
             )
-            return [
-                RecordSummary(
-                    record_id=row.record_id,
-                    kind=row.kind,
-                    code=row.code,
-                    village=row.village,
-                    kecamatan=row.kecamatan,
-                    period=row.period,
-                    status=row.status,
-                    violence_types=tuple(types.get(row.record_id, ())),
-                    victims=row.victims,
-                    tppo=row.tppo,
-                    deleted=row.deleted,
-                    conflicts=row.conflicts,
-                    updated_at=row.updated_at,
-                )
-                for row in rows
-            ]
+        records = tuple(
+            RecordSummary(
+                record_id=row.record_id,
+                kind=row.kind,
+                code=row.code,
+                village=row.village,
+                kecamatan=row.kecamatan,
+                period=row.period,
+                status=row.status,
+                violence_types=tuple(types.get(row.record_id, ())),
+                victims=row.victims,
+                tppo=row.tppo,
+                deleted=row.deleted,
+                conflicts=row.conflicts,
+                updated_at=row.updated_at,
+                reported_on=row.reported_on,
+                police_due=row.police_due,
+                overdue=row.police_due is not None and row.police_due < now,
+            )
+            for row in rows
+        )
+        return RecordPage(records, total, limit, offset)
 
-    def _detail(self, row: RecordRow) -> RecordDetail:
+    def _detail(self, session: Session, row: RecordRow) -> RecordDetail:
         try:
             data = json.loads(self._records.open(row.sealed, ad=record_ad(row.record_id)))
+            history = self._history(session, row.record_id)
         except CorruptDataError as exc:
             raise DistrictUserError("record_corrupt", "The stored record is damaged.") from exc
         return RecordDetail(
@@ -1521,7 +1972,33 @@ class District:
             conflicts=tuple(data["conflicts"]),
             base=tuple(data["base"]),
             deleted=row.deleted,
+            history=history,
         )
+
+    def _history(self, session: Session, record_id: str) -> tuple[HistoryEntry, ...]:
+        """Every change of a record, oldest first: who saved it, on which device, when, and
+        which fields it changed."""
+        entries: list[HistoryEntry] = []
+        for device, counter, blob, received_at in session.execute(
+            sa.select(
+                ChangeRow.device_id, ChangeRow.counter, ChangeRow.sealed, ChangeRow.received_at
+            )
+            .where(ChangeRow.record_id == record_id)
+            .order_by(ChangeRow.seq)
+        ):
+            change = self._open_change(record_id, device, counter, blob)
+            entries.append(
+                HistoryEntry(
+                    change_id=str(change.id),
+                    device_id=change.id.device,
+                    author=change.author,
+                    saved_at=datetime.fromtimestamp(change.hlc.wall / 1000, UTC),
+                    received_at=received_at,
+                    paths=tuple(edit.path for edit in change.edits),
+                )
+            )
+        entries.sort(key=lambda e: (e.saved_at, e.change_id))
+        return tuple(entries)
 
     def read_record(self, staff: StaffView, record_id: str) -> RecordDetail:
         """Decrypt one record for a staff member (any role); the read is audited.
@@ -1533,7 +2010,7 @@ class District:
             row = session.get(RecordRow, record_id)
             if row is None:
                 raise RecordNotFoundError()
-            detail = self._detail(row)
+            detail = self._detail(session, row)
             self._audit(session, staff_actor(staff), "view", record_id=record_id)
         return detail
 
@@ -1658,7 +2135,7 @@ class District:
                     detail=f"fields={len(edits)}"
                     + (f" resolve={len(resolving)}" if resolving else ""),
                 )
-                return self._detail(row)
+                return self._detail(session, row)
 
         return self._retrying(run)
 

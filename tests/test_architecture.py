@@ -26,6 +26,11 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "district": ("desktop", "PySide6", "shiboken6"),
 }
 
+# The one exception: the district's PDF report uses Qt's PDF writer (the issue asks for it),
+# importing PySide6.QtCore/QtGui inside its function only, so importing district loads no Qt.
+QT_EXCEPTION = Path("district/report_pdf.py")
+QT_EXCEPTION_MODULES = ("PySide6.QtCore", "PySide6.QtGui")
+
 
 def _imports(path: Path) -> list[tuple[int, str]]:
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
@@ -43,6 +48,8 @@ def test_package_source_respects_the_dependency_rule(package: str) -> None:
     violations = []
     for path in sorted((ROOT / package).rglob("*.py")):
         for lineno, module in _imports(path):
+            if path.relative_to(ROOT) == QT_EXCEPTION and module in QT_EXCEPTION_MODULES:
+                continue
             for banned in FORBIDDEN[package]:
                 if module == banned or module.startswith(banned + "."):
                     violations.append(f"{path.relative_to(ROOT)}:{lineno} imports {module}")
@@ -55,9 +62,22 @@ def test_only_desktop_ui_imports_qt() -> None:
         rel = path.relative_to(ROOT)
         if rel.parts[0] in {"tests", "bench", ".venv"} or rel.parts[:2] == ("desktop", "ui"):
             continue
-        if any(m.startswith("PySide6") for _, m in _imports(path)):
+        imported = [m for _, m in _imports(path)]
+        if rel == QT_EXCEPTION:
+            imported = [m for m in imported if m not in QT_EXCEPTION_MODULES]
+        if any(m.startswith("PySide6") for m in imported):
             offenders.append(str(rel))
     assert offenders == []
+
+
+def test_the_pdf_report_imports_qt_inside_its_functions_only() -> None:
+    tree = ast.parse((ROOT / QT_EXCEPTION).read_text(encoding="utf-8"))
+    top_level = [
+        node.module if isinstance(node, ast.ImportFrom) else node.names[0].name
+        for node in tree.body
+        if isinstance(node, ast.Import | ast.ImportFrom)
+    ]
+    assert not any(str(m).startswith(("PySide6", "shiboken6")) for m in top_level)
 
 
 def test_importing_the_core_loads_no_qt() -> None:

@@ -52,7 +52,13 @@ from simpul.records.schema import spec_for_path
 from simpul.records.taxonomy import load_taxonomy
 from simpul.records.wilayah import load_regions
 
-__all__ = ["CaseView", "CaseViewWindow", "format_value", "open_case_view"]
+__all__ = [
+    "CaseSummaryView",
+    "CaseView",
+    "CaseViewWindow",
+    "format_value",
+    "open_case_view",
+]
 
 _VIEW_STYLE = """
 QGroupBox { font-weight: bold; border: 1px solid #b0bec5; border-radius: 6px;
@@ -230,21 +236,25 @@ def _label_code(path: str) -> str:
     return _VIEW_CODES.get(path) or FIELD_CODES.get(path, "gui_cf_f_record")
 
 
-class CaseView(QWidget):
-    """The summary and history of one case.
+class CaseSummaryView(QWidget):
+    """The summary and history of one case, drawn from a :class:`CaseSnapshot` it is given:
+    no storage, no context — the village :class:`CaseView` reads the snapshot from the
+    profile, district mode builds it from the server's answer.
 
     Signals:
-        edit_requested: "Ubah kasus" was chosen (the record id is passed).
-        loaded: A case is shown (after :meth:`show_case` read it on the worker).
+        edit_requested: The button beside the code was chosen (the record id is passed).
+        loaded: A case is shown.
     """
 
     edit_requested = Signal(str)
     loaded = Signal()
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    EDIT_TEXT = "gui_cv_edit"
+    """The code of the button beside the case code ("Ubah kasus")."""
+
+    def __init__(self, texts: Texts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._ctx = ctx
-        self._texts = ctx.texts
+        self._texts = texts
         self.snapshot: CaseSnapshot | None = None
         self.record_id: str | None = None
         self.setStyleSheet(_VIEW_STYLE)
@@ -335,45 +345,24 @@ class CaseView(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(self.scroll_area, 1)
 
-        ctx.records_changed.connect(self._on_records_changed)
-        ctx.locked.connect(self.clear)
-        ctx.texts.changed.connect(self._render)
+        texts.changed.connect(self._render)
         self._render()
 
-    # ------------------------------------------------------------------ loading
+    # ------------------------------------------------------------------ showing
 
-    def show_case(self, record_id: str) -> None:
-        """Open the case (the read is audited) and show it when it is read."""
-        self.record_id = record_id
-        self._read(audit=True)
-
-    def _read(self, *, audit: bool) -> None:
-        record_id = self.record_id
-        if record_id is None:
-            return
-        caseform_ops.read_case(
-            self._ctx, record_id, audit=audit, done=self.set_snapshot, failed=self._on_failed
-        )
-
-    def set_snapshot(self, snapshot: CaseSnapshot) -> None:
+    def show_snapshot(self, snapshot: CaseSnapshot) -> None:
         """Show a case already read (its document and history)."""
-        if self._ctx.store is None:
-            return  # locked while it was read
         self.snapshot = snapshot
         self.record_id = snapshot.view.record_id
         self.message.hide()
         self._render()
         self.loaded.emit()
 
-    def _on_failed(self, exc: UserError) -> None:
-        self.message.setText(self._texts.error(exc))
+    def show_problem(self, text: str) -> None:
+        """Say calmly, above the summary, why the case could not be read or saved."""
+        self.message.setText(text)
         set_tone(self.message, "problem")
         self.message.show()
-
-    @Slot()
-    def _on_records_changed(self) -> None:
-        if self.snapshot is not None and self._ctx.store is not None:
-            self._read(audit=False)
 
     @Slot()
     def clear(self) -> None:
@@ -392,7 +381,7 @@ class CaseView(QWidget):
     @Slot()
     def _render(self) -> None:
         t = self._texts.t
-        self.edit_button.setText(t("gui_cv_edit"))
+        self.edit_button.setText(t(self.EDIT_TEXT))
         self.history_box.setTitle(t("gui_cv_history"))
         self.history.setHorizontalHeaderLabels(
             [
@@ -649,8 +638,8 @@ class CaseView(QWidget):
                 if len(names) > len(shown):
                     what += " " + t("gui_cv_more", count=len(names) - len(shown))
                 full = ", ".join(names)
-            device = device_label(self._texts, entry.change_id.device, own_device)
-            author = author_label(self._texts, entry.author)
+            device = self.device_text(entry.change_id.device, own_device)
+            author = self.author_text(entry.author)
             cells = [local_time(entry.hlc.wall), author, device, what]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -664,6 +653,59 @@ class CaseView(QWidget):
         height = self.history.horizontalHeader().height() + 2 * self.history.frameWidth() + 2
         height += sum(self.history.rowHeight(r) for r in range(min(len(entries), 12)))
         self.history.setFixedHeight(height)
+
+    def device_text(self, device: str, own_device: str) -> str:
+        """How the history names the device a change came from."""
+        return device_label(self._texts, device, own_device)
+
+    def author_text(self, author: str) -> str:
+        """How the history names who made a change."""
+        return author_label(self._texts, author)
+
+
+class CaseView(CaseSummaryView):
+    """The summary and history of one case of this profile; refreshed when records change,
+    cleared on lock.
+
+    Signals:
+        edit_requested: "Ubah kasus" was chosen (the record id is passed).
+        loaded: A case is shown (after :meth:`show_case` read it on the worker).
+    """
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        self._ctx = ctx
+        super().__init__(ctx.texts, parent)
+        ctx.records_changed.connect(self._on_records_changed)
+        ctx.locked.connect(self.clear)
+
+    # ------------------------------------------------------------------ loading
+
+    def show_case(self, record_id: str) -> None:
+        """Open the case (the read is audited) and show it when it is read."""
+        self.record_id = record_id
+        self._read(audit=True)
+
+    def _read(self, *, audit: bool) -> None:
+        record_id = self.record_id
+        if record_id is None:
+            return
+        caseform_ops.read_case(
+            self._ctx, record_id, audit=audit, done=self.set_snapshot, failed=self._on_failed
+        )
+
+    def set_snapshot(self, snapshot: CaseSnapshot) -> None:
+        """Show a case already read (its document and history)."""
+        if self._ctx.store is None:
+            return  # locked while it was read
+        self.show_snapshot(snapshot)
+
+    def _on_failed(self, exc: UserError) -> None:
+        self.show_problem(self._texts.error(exc))
+
+    @Slot()
+    def _on_records_changed(self) -> None:
+        if self.snapshot is not None and self._ctx.store is not None:
+            self._read(audit=False)
 
 
 def _items(doc: Mapping[str, Any], name: str) -> list[Mapping[str, Any]]:

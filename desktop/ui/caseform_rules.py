@@ -6,10 +6,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import Any
 
-from simpul.records.derived import age_band, is_child, parse_date, victim_age
+from simpul.records.derived import (
+    PoliceDeadline,
+    age_band,
+    is_child,
+    is_sexual,
+    parse_date,
+    police_deadline,
+    victim_age,
+)
 
 __all__ = [
     "FIELD_CODES",
@@ -34,12 +42,6 @@ TRAFFICKING = "trafficking"
 MEDIATION = "mediasi"
 UPTD_PPA = "uptd_ppa"
 POLICE_REFERRAL = "unit_ppa_polisi"
-DEADLINE = timedelta(hours=72)
-"""UU 12/2022 (TPKS) Pasal 41: UPTD PPA forwards a sexual-violence report to the police within
-3×24 hours of receiving it."""
-
-# Legal statuses that mean the police have the report.
-_WITH_POLICE = frozenset({"lapor_polisi", "penyidikan", "p21", "sidang", "putusan", "diversi"})
 
 _DMY = re.compile(r"\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*")
 _ISO = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})\s*")
@@ -72,60 +74,6 @@ def display_date(iso: object) -> str:
     """``2025-03-07`` as ``07/03/2025`` (day first, as Indonesian forms write it)."""
     parsed = parse_date(iso)
     return parsed.strftime("%d/%m/%Y") if parsed else ("" if iso is None else str(iso))
-
-
-def is_sexual(doc: Mapping[str, Any]) -> bool:
-    """Whether a case is sexual violence: the type ``seksual`` or any UU TPKS sub-type."""
-    types = doc.get("violence_types") or []
-    return SEXUAL in types or bool(doc.get("tpks_types"))
-
-
-@dataclass(frozen=True)
-class PoliceDeadline:
-    """The UU TPKS Pasal 41 deadline of a sexual-violence case referred to UPTD PPA.
-
-    Attributes:
-        received_on: The date of the (earliest) referral to UPTD PPA. Its time of day is not
-            recorded, so the 72 hours are counted from the start of that day: the deadline
-            shown is never later than the real one.
-        due: ``received_on`` 00:00 (local time) + 72 hours.
-        forwarded: The police already have the case (legal status from *Lapor polisi* on, or
-            a referral to the police PPA unit).
-    """
-
-    received_on: date
-    due: datetime
-    forwarded: bool
-
-    def remaining(self, now: datetime) -> timedelta:
-        """Time left (negative once the deadline has passed)."""
-        return self.due - now
-
-
-def police_deadline(doc: Mapping[str, Any]) -> PoliceDeadline | None:
-    """The 3×24-hour deadline of a case, or ``None`` when it does not apply.
-
-    It applies to sexual violence (``seksual`` or a TPKS sub-type) referred to UPTD PPA (a
-    referral that was not refused, with a date).
-    """
-    if not is_sexual(doc):
-        return None
-    referrals = [r for r in doc.get("referrals") or [] if isinstance(r, Mapping)]
-    dates = [
-        d
-        for r in referrals
-        if r.get("to") == UPTD_PPA
-        and r.get("status") != "ditolak"
-        and (d := parse_date(r.get("on"))) is not None
-    ]
-    if not dates:
-        return None
-    received = min(dates)
-    forwarded = doc.get("legal_status") in _WITH_POLICE or any(
-        r.get("to") == POLICE_REFERRAL and r.get("status") != "ditolak" for r in referrals
-    )
-    due = datetime.combine(received, time()) + DEADLINE
-    return PoliceDeadline(received, due, forwarded)
 
 
 @dataclass(frozen=True)

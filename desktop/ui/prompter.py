@@ -33,6 +33,13 @@ class Prompter:
         chosen, _ = QFileDialog.getOpenFileName(parent, title, "", name_filter)
         return Path(chosen) if chosen else None
 
+    def choose_save_file(
+        self, parent: QWidget, title: str, suggested_name: str, name_filter: str
+    ) -> Path | None:
+        """Where the user wants a new file saved (``suggested_name`` offered), or None."""
+        chosen, _ = QFileDialog.getSaveFileName(parent, title, suggested_name, name_filter)
+        return Path(chosen) if chosen else None
+
     def setup_printer(self, parent: QWidget, printer: QPrinter, title: str) -> bool:
         """Let the user choose a printer; False if they cancel."""
         dialog = QPrintDialog(printer, parent)
@@ -46,3 +53,14 @@ class Prompter:
     def warn(self, parent: QWidget, title: str, text: str) -> None:
         """An expected failure of something the user asked for, in their language."""
         QMessageBox.warning(parent, title, text)
+
+    def confirm(self, parent: QWidget, title: str, text: str) -> bool:
+        """Ask before something that cannot be undone; True only if the user says yes."""
+        answer = QMessageBox.question(
+            parent,
+            title,
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes

@@ -16,18 +16,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCharts import (
-    QBarCategoryAxis,
-    QBarSet,
-    QChart,
-    QChartView,
-    QHorizontalStackedBarSeries,
-    QValueAxis,
-)
 from PySide6.QtCore import (
     QAbstractTableModel,
     QLocale,
-    QMargins,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -35,7 +26,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QColor, QFont, QPainter, QShowEvent
+from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -50,6 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.ui.charts import BarSet, StackedBarChart
 from desktop.ui.context import AppContext
 from desktop.ui.language import Texts
 from desktop.ui.widgets import heading, set_tone
@@ -258,94 +250,29 @@ class RecapTableModel(QAbstractTableModel):
 # ---------------------------------------------------------------------------- chart
 
 
-class VictimChart(QChartView):
+class VictimChart(StackedBarChart):
     """Victims per violence type as horizontal bars, stacked by victim group (the table's
     rows, top to bottom; a bar's length is the type's total)."""
 
     def __init__(self, texts: Texts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._texts = texts
-        self.series: QHorizontalStackedBarSeries | None = None
-        """The bars shown; None while nothing is."""
-        chart = QChart()
-        chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
-        chart.setBackgroundRoundness(0)
-        chart.setMargins(QMargins(4, 4, 4, 4))
-        legend = chart.legend()
-        legend.setAlignment(Qt.AlignmentFlag.AlignBottom)
-        self._categories = QBarCategoryAxis()
-        self._values = QValueAxis()
-        self._values.setLabelFormat("%d")
-        chart.addAxis(self._values, Qt.AlignmentFlag.AlignBottom)
-        chart.addAxis(self._categories, Qt.AlignmentFlag.AlignLeft)
-        self.setChart(chart)
-        self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setFixedHeight(CHART_HEIGHT)
-        self.clear()
-
-    def categories(self) -> list[str]:
-        """The violence type labels, top to bottom."""
-        return list(reversed(self._categories.categories()))
-
-    def values(self) -> dict[str, list[int]]:
-        """Each bar set's label and its numbers in :meth:`categories` order (for checks)."""
-        if self.series is None:
-            return {}
-        return {
-            s.label(): [int(s.at(i)) for i in reversed(range(s.count()))]
-            for s in self.series.barSets()
-        }
 
     def show_recap(self, recap: CaseRecap | None) -> None:
         """Draw a recap's victims (None: an empty chart)."""
-        self.clear()
         if recap is None:
+            self.clear()
             return
-        chart = self.chart()
-        # a horizontal bar chart draws its first category at the bottom
-        types = list(reversed(recap.violence_types))
+        types = list(recap.violence_types)
         tallies = [recap.tally(code) for code in types]
-        series = QHorizontalStackedBarSeries()
-        series.setBarWidth(0.6)
+        sets = []
         for field, caption, colour in GROUPS:
             numbers = [int(getattr(tally, field)) for tally in tallies]
             if field == "unknown" and not any(numbers):
                 continue  # shown only when some victim's sex or age is missing
-            bar_set = QBarSet(self._texts.t(caption))
-            bar_set.setColor(QColor(colour))
-            bar_set.setBorderColor(QColor(colour))
-            bar_set.append([float(n) for n in numbers])
-            series.append(bar_set)
-        chart.addSeries(series)
-        self._categories.append([self._texts.label("violence_type", code) for code in types])
-        top, step = _axis_top(max((t.total for t in tallies), default=0))
-        self._values.setRange(0, top)
-        self._values.setTickCount(top // step + 1)
-        series.attachAxis(self._values)
-        series.attachAxis(self._categories)
-        self.series = series
-
-    def clear(self) -> None:
-        """Remove the bars and the labels."""
-        self.series = None
-        self.chart().removeAllSeries()
-        self._categories.clear()
-        self._values.setRange(0, 5)
-        self._values.setTickCount(6)
-
-
-def _axis_top(highest: int) -> tuple[int, int]:
-    """A round top of the value axis and the step between whole-number ticks (≤ 6 ticks)."""
-    step = 1
-    while highest > step * 5:
-        for factor in (2, 5, 10):
-            if highest <= step * factor * 5:
-                step *= factor
-                break
-        else:
-            step *= 10
-    top = max(step, -(-highest // step) * step)
-    return top, step
+            sets.append(BarSet(self._texts.t(caption), colour, numbers))
+        self.show_bars([self._texts.label("violence_type", code) for code in types], sets)
 
 
 # ---------------------------------------------------------------------------- outreach

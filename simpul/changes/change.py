@@ -516,9 +516,7 @@ def _edit_from_json(data: object, index: int) -> FieldEdit:
 
 def _pred_from_json(raw_pred: object, index: int) -> frozenset[ChangeId]:
     if not isinstance(raw_pred, list):
-        raise ChangeFormatError(
-            f"edits[{index}].pred: expected an array, got {_kind_of(raw_pred)}"
-        )
+        raise ChangeFormatError(f"edits[{index}].pred: expected an array, got {_kind_of(raw_pred)}")
     if not raw_pred:
         return _NO_PRED
     pred: set[ChangeId] = set()

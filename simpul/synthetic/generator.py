@@ -43,8 +43,18 @@ T = TypeVar("T")
 
 _EPOCH = date(1970, 1, 1).toordinal()
 _MONTHS = (
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
-    "Oktober", "November", "Desember",
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
 )
 _COUNT_WORDS = {2: "dua", 3: "tiga"}
 
@@ -139,13 +149,38 @@ def _village_label(village: Village) -> str:
 
 
 _DUSUN = (
-    "Krajan", "Karangasem", "Sidomulyo", "Kebonsari", "Kauman", "Karanganyar", "Sidorejo",
-    "Tegalsari", "Banjarsari", "Wanarejo", "Kedungringin", "Pesantren", "Karangtengah",
-    "Sukamaju", "Cikadu", "Kaliwadas", "Dukuhringin", "Kalimati", "Gunungtelu", "Sawangan",
+    "Krajan",
+    "Karangasem",
+    "Sidomulyo",
+    "Kebonsari",
+    "Kauman",
+    "Karanganyar",
+    "Sidorejo",
+    "Tegalsari",
+    "Banjarsari",
+    "Wanarejo",
+    "Kedungringin",
+    "Pesantren",
+    "Karangtengah",
+    "Sukamaju",
+    "Cikadu",
+    "Kaliwadas",
+    "Dukuhringin",
+    "Kalimati",
+    "Gunungtelu",
+    "Sawangan",
 )
 _STREETS = (
-    "Jl. Melati", "Jl. Anggrek", "Jl. Mawar", "Jl. Kenanga", "Jl. Flamboyan", "Jl. Cempaka",
-    "Jl. Nangka", "Jl. Sawo", "Jl. Rambutan", "Jl. Dahlia",
+    "Jl. Melati",
+    "Jl. Anggrek",
+    "Jl. Mawar",
+    "Jl. Kenanga",
+    "Jl. Flamboyan",
+    "Jl. Cempaka",
+    "Jl. Nangka",
+    "Jl. Sawo",
+    "Jl. Rambutan",
+    "Jl. Dahlia",
 )
 _OUT_OF_TOWN = ("Jakarta", "Bekasi", "Tangerang", "Bandung", "Surabaya", "Batam", "Cikarang")
 
@@ -177,21 +212,51 @@ def _rupiah(amount: int) -> str:
 # --------------------------------------------------------------------------- people
 
 _ADULT_JOBS_P = (
-    "Ibu rumah tangga", "Ibu rumah tangga", "Buruh tani", "Pedagang", "Buruh pabrik garmen",
-    "Karyawan toko", "Penjahit", "Buruh harian lepas", "Guru honorer", "Tidak bekerja",
-    "Purna pekerja migran", "Pengrajin anyaman",
+    "Ibu rumah tangga",
+    "Ibu rumah tangga",
+    "Buruh tani",
+    "Pedagang",
+    "Buruh pabrik garmen",
+    "Karyawan toko",
+    "Penjahit",
+    "Buruh harian lepas",
+    "Guru honorer",
+    "Tidak bekerja",
+    "Purna pekerja migran",
+    "Pengrajin anyaman",
 )
 _ADULT_JOBS_L = (
-    "Buruh tani", "Nelayan", "Petani", "Buruh bangunan", "Pedagang", "Sopir", "Buruh pabrik",
-    "Wiraswasta", "Tidak bekerja", "Karyawan swasta", "Tukang ojek", "Buruh harian lepas",
+    "Buruh tani",
+    "Nelayan",
+    "Petani",
+    "Buruh bangunan",
+    "Pedagang",
+    "Sopir",
+    "Buruh pabrik",
+    "Wiraswasta",
+    "Tidak bekerja",
+    "Karyawan swasta",
+    "Tukang ojek",
+    "Buruh harian lepas",
 )
 _DISABILITY_TYPES = ("fisik", "intelektual", "mental", "sensorik")
 
 # Relationship codes that fix the perpetrator's sex.
 _REL_SEX: dict[str, Sex] = {
-    "ayah_kandung": "L", "ayah_tiri": "L", "ayah_angkat": "L", "ibu_kandung": "P",
-    "ibu_tiri": "P", "ibu_angkat": "P", "kakek": "L", "nenek": "P", "paman": "L", "bibi": "P",
-    "suami": "L", "istri": "P", "mantan_suami": "L", "mantan_istri": "P",
+    "ayah_kandung": "L",
+    "ayah_tiri": "L",
+    "ayah_angkat": "L",
+    "ibu_kandung": "P",
+    "ibu_tiri": "P",
+    "ibu_angkat": "P",
+    "kakek": "L",
+    "nenek": "P",
+    "paman": "L",
+    "bibi": "P",
+    "suami": "L",
+    "istri": "P",
+    "mantan_suami": "L",
+    "mantan_istri": "P",
 }
 _REL_TEXT = {
     "guru_ngaji": "guru ngaji",
@@ -205,9 +270,26 @@ _REL_TEXT = {
 }
 _FAMILY = frozenset(
     (
-        "ayah_kandung", "ayah_tiri", "ayah_angkat", "ibu_kandung", "ibu_tiri", "ibu_angkat",
-        "kakek", "nenek", "paman", "bibi", "saudara_kandung", "saudara_tiri", "sepupu", "ipar",
-        "keluarga_lain", "suami", "istri", "mantan_suami", "mantan_istri", "pengasuh",
+        "ayah_kandung",
+        "ayah_tiri",
+        "ayah_angkat",
+        "ibu_kandung",
+        "ibu_tiri",
+        "ibu_angkat",
+        "kakek",
+        "nenek",
+        "paman",
+        "bibi",
+        "saudara_kandung",
+        "saudara_tiri",
+        "sepupu",
+        "ipar",
+        "keluarga_lain",
+        "suami",
+        "istri",
+        "mantan_suami",
+        "mantan_istri",
+        "pengasuh",
     )
 )
 
@@ -291,18 +373,33 @@ class _Story:
 
 
 _CHANNELS_DEFAULT = (
-    ("datang_langsung", 5.0), ("sapa129_telepon", 1.5), ("sapa129_whatsapp", 2.0),
-    ("patbm_kader", 3.0), ("rujukan_faskes", 0.8), ("polisi", 0.6), ("media", 0.3),
+    ("datang_langsung", 5.0),
+    ("sapa129_telepon", 1.5),
+    ("sapa129_whatsapp", 2.0),
+    ("patbm_kader", 3.0),
+    ("rujukan_faskes", 0.8),
+    ("polisi", 0.6),
+    ("media", 0.3),
     ("lainnya", 0.5),
 )
 _CHANNELS_CHILD = (
-    ("datang_langsung", 4.0), ("sapa129_whatsapp", 1.5), ("sapa129_telepon", 1.0),
-    ("patbm_kader", 3.0), ("rujukan_sekolah", 3.0), ("rujukan_faskes", 1.0), ("polisi", 0.8),
+    ("datang_langsung", 4.0),
+    ("sapa129_whatsapp", 1.5),
+    ("sapa129_telepon", 1.0),
+    ("patbm_kader", 3.0),
+    ("rujukan_sekolah", 3.0),
+    ("rujukan_faskes", 1.0),
+    ("polisi", 0.8),
     ("lainnya", 0.4),
 )
 _CHANNELS_TPPO = (
-    ("datang_langsung", 4.0), ("sapa129_whatsapp", 2.0), ("sapa129_telepon", 1.0),
-    ("polisi", 1.5), ("media", 1.0), ("patbm_kader", 1.0), ("lainnya", 1.0),
+    ("datang_langsung", 4.0),
+    ("sapa129_whatsapp", 2.0),
+    ("sapa129_telepon", 1.0),
+    ("polisi", 1.5),
+    ("media", 1.0),
+    ("patbm_kader", 1.0),
+    ("lainnya", 1.0),
 )
 
 
@@ -390,16 +487,18 @@ class _StoryTeller:
         d = self.d
         age = d.between(20, 55)
         wife = self.victim(
-            rep, age, "P", marital="nikah_siri" if d.chance(0.1) else "menikah",
-            occupation=self.adult_job("P"), pregnant=age < 40 and d.chance(0.06),
+            rep,
+            age,
+            "P",
+            marital="nikah_siri" if d.chance(0.1) else "menikah",
+            occupation=self.adult_job("P"),
+            pregnant=age < 40 and d.chance(0.06),
         )
         victims = [wife]
         rels = ["suami"]
         if age >= 24 and d.chance(0.2):
             child_age = d.between(3, min(15, age - 18))
-            victims.append(
-                self.victim(rep, child_age, d.pick(("L", "P")), types=["psikis"])
-            )
+            victims.append(self.victim(rep, child_age, d.pick(("L", "P")), types=["psikis"]))
             rels.append("ayah_kandung" if d.chance(0.8) else "ayah_tiri")
         husband = self.perp(rep, rels, age=age + d.between(0, 10))
         if d.chance(0.15):
@@ -467,12 +566,21 @@ class _StoryTeller:
                 )
             )
         return _Story(
-            types=types, victims=victims, perps=[husband], place="rumah_tangga",
-            incident_on=incident, approx=approx, sentences=s, kdrt=True,
-            channels=_CHANNELS_DEFAULT, kin=d.pick(("Ibu kandung korban", "Kakak kandung korban")),
+            types=types,
+            victims=victims,
+            perps=[husband],
+            place="rumah_tangga",
+            incident_on=incident,
+            approx=approx,
+            sentences=s,
+            kdrt=True,
+            channels=_CHANNELS_DEFAULT,
+            kin=d.pick(("Ibu kandung korban", "Kakak kandung korban")),
             legal=0.35,
             care=("kesehatan", "rehabilitasi_sosial", "bantuan_hukum", "pendampingan_tokoh_agama"),
-            urgent=urgent, mediation_ok=len(victims) == 1, guardian="Ibu kandung",
+            urgent=urgent,
+            mediation_ok=len(victims) == 1,
+            guardian="Ibu kandung",
         )
 
     # -- neglect of a wife and children --------------------------------------------------------
@@ -482,7 +590,10 @@ class _StoryTeller:
         age = d.between(22, 50)
         divorced = d.chance(0.35)
         mother = self.victim(
-            rep, age, "P", marital="cerai_hidup" if divorced else "menikah",
+            rep,
+            age,
+            "P",
+            marital="cerai_hidup" if divorced else "menikah",
             occupation=self.adult_job("P"),
         )
         victims = [mother]
@@ -511,20 +622,38 @@ class _StoryTeller:
         if "psikis" in types:
             s.append("Terlapor juga mengirim pesan bernada ancaman ketika korban meminta nafkah.")
         return _Story(
-            types=types, victims=victims, perps=[father], place="rumah_tangga",
-            incident_on=incident, approx=approx, sentences=s, kdrt=True,
-            channels=_CHANNELS_DEFAULT, kin="Ibu kandung korban", legal=0.1,
+            types=types,
+            victims=victims,
+            perps=[father],
+            place="rumah_tangga",
+            incident_on=incident,
+            approx=approx,
+            sentences=s,
+            kdrt=True,
+            channels=_CHANNELS_DEFAULT,
+            kin="Ibu kandung korban",
+            legal=0.1,
             care=("bantuan_hukum", "rehabilitasi_sosial", "pendampingan_tokoh_agama"),
-            mediation_ok=len(victims) == 1, guardian="Ibu kandung",
+            mediation_ok=len(victims) == 1,
+            guardian="Ibu kandung",
         )
 
     # -- sexual violence against children ---------------------------------------------------
 
     _CHILD_SEX_PERPS = _Weighted(
         [
-            ("tetangga", 5.0), ("ayah_tiri", 2.0), ("ayah_kandung", 1.0), ("paman", 1.5),
-            ("kakek", 0.8), ("guru_ngaji", 1.5), ("guru", 1.0), ("pacar", 2.5), ("teman", 1.2),
-            ("teman_online", 1.5), ("orang_tak_dikenal", 1.0), ("saudara_tiri", 0.5),
+            ("tetangga", 5.0),
+            ("ayah_tiri", 2.0),
+            ("ayah_kandung", 1.0),
+            ("paman", 1.5),
+            ("kakek", 0.8),
+            ("guru_ngaji", 1.5),
+            ("guru", 1.0),
+            ("pacar", 2.5),
+            ("teman", 1.2),
+            ("teman_online", 1.5),
+            ("orang_tak_dikenal", 1.0),
+            ("saudara_tiri", 0.5),
             ("sepupu", 0.7),
         ]
     )
@@ -535,9 +664,9 @@ class _StoryTeller:
         lo_age = 13 if rel in ("pacar", "teman_online") else (10 if rel == "teman" else 4)
         age = d.between(lo_age, 17)
         sex: Sex = "P" if d.chance(0.85) else "L"
-        n_victims = d.between(2, 3) if rel in ("guru_ngaji", "guru", "tetangga") and d.chance(
-            0.25
-        ) else 1
+        n_victims = (
+            d.between(2, 3) if rel in ("guru_ngaji", "guru", "tetangga") and d.chance(0.25) else 1
+        )
         victims = [self.victim(rep, age, sex, disability_p=0.1)]
         for _ in range(n_victims - 1):
             victims.append(
@@ -548,12 +677,19 @@ class _StoryTeller:
         perp_age = (age if relative else 0) + d.between(lo, hi)
         occupation = {"guru_ngaji": "Guru ngaji", "guru": "Guru"}.get(rel)
         perps = [
-            self.perp(rep, rels, age=perp_age, sex="L", occupation=occupation,
-                      known=rel != "orang_tak_dikenal")
+            self.perp(
+                rep,
+                rels,
+                age=perp_age,
+                sex="L",
+                occupation=occupation,
+                known=rel != "orang_tak_dikenal",
+            )
         ]
         if rel in ("pacar", "teman") and d.chance(0.3):
-            perps.append(self.perp(rep, ["teman"] * n_victims, age=perp_age + d.between(-1, 2),
-                                   sex="L"))
+            perps.append(
+                self.perp(rep, ["teman"] * n_victims, age=perp_age + d.between(-1, 2), sex="L")
+            )
         types = ["seksual"]
         if d.chance(0.5):
             types.append("psikis")
@@ -561,7 +697,8 @@ class _StoryTeller:
             types.append("fisik")
         roll = d.random()
         tpks = (
-            ["pelecehan_seksual_fisik"] if roll < 0.6
+            ["pelecehan_seksual_fisik"]
+            if roll < 0.6
             else (["pelecehan_seksual_nonfisik"] if roll < 0.7 else [])
         )
         online = rel == "teman_online"
@@ -598,7 +735,8 @@ class _StoryTeller:
             s.append("Korban saat ini diketahui hamil dan telah diperiksa bidan desa.")
         else:
             confidants = (
-                ("ibunya", "neneknya", "kakaknya") if first.age < 10
+                ("ibunya", "neneknya", "kakaknya")
+                if first.age < 10
                 else ("ibunya", "wali kelasnya", "kakaknya", "neneknya", "guru BK")
             )
             s.append(f"Kejadian diketahui setelah korban bercerita kepada {d.pick(confidants)}.")
@@ -618,11 +756,22 @@ class _StoryTeller:
             else None
         )
         return _Story(
-            types=types, victims=victims, perps=perps, place=place, incident_on=incident,
-            approx=approx, sentences=s, tpks=tpks, kdrt=rel in _FAMILY, online=online,
-            channels=_CHANNELS_CHILD, kin="Ibu kandung korban", legal=0.85,
+            types=types,
+            victims=victims,
+            perps=perps,
+            place=place,
+            incident_on=incident,
+            approx=approx,
+            sentences=s,
+            tpks=tpks,
+            kdrt=rel in _FAMILY,
+            online=online,
+            channels=_CHANNELS_CHILD,
+            kin="Ibu kandung korban",
+            legal=0.85,
             care=("kesehatan", "rehabilitasi_sosial", "bantuan_hukum", "penegakan_hukum"),
-            urgent=urgent, guardian="Ibu kandung",
+            urgent=urgent,
+            guardian="Ibu kandung",
         )
 
     # -- online sexual violence (KSBE) --------------------------------------------------------
@@ -637,8 +786,7 @@ class _StoryTeller:
         rel = d.pick(("mantan_pacar", "mantan_pacar", "teman_online", "pacar", "orang_tak_dikenal"))
         perp_sex: Sex = "L" if sex == "P" else ("P" if d.chance(0.5) else "L")
         known = rel != "orang_tak_dikenal"
-        perp = self.perp(rep, [rel], age=max(15, age + d.between(-2, 6)), sex=perp_sex,
-                         known=known)
+        perp = self.perp(rep, [rel], age=max(15, age + d.between(-2, 6)), sex=perp_sex, known=known)
         tpks = ["kekerasan_seksual_berbasis_elektronik"]
         if d.chance(0.3):
             tpks.insert(0, "pelecehan_seksual_nonfisik")
@@ -669,10 +817,18 @@ class _StoryTeller:
             )
         )
         return _Story(
-            types=["seksual", "psikis"], victims=[victim], perps=[perp], place="lainnya",
-            incident_on=incident, approx=approx, sentences=s, tpks=tpks, online=True,
+            types=["seksual", "psikis"],
+            victims=[victim],
+            perps=[perp],
+            place="lainnya",
+            incident_on=incident,
+            approx=approx,
+            sentences=s,
+            tpks=tpks,
+            online=True,
             channels=_CHANNELS_CHILD if age < 18 else _CHANNELS_DEFAULT,
-            kin="Ibu kandung korban", legal=0.6,
+            kin="Ibu kandung korban",
+            legal=0.6,
             care=("rehabilitasi_sosial", "bantuan_hukum", "penegakan_hukum"),
             guardian="Ibu kandung",
         )
@@ -690,11 +846,19 @@ class _StoryTeller:
                 ("Buruh pengolahan ikan", "usaha pengolahan ikan asin"),
             )
         )
-        victim = self.victim(rep, age, "P", occupation=job,
-                             marital=d.pick(("belum_menikah", "menikah", "cerai_hidup")))
+        victim = self.victim(
+            rep,
+            age,
+            "P",
+            occupation=job,
+            marital=d.pick(("belum_menikah", "menikah", "cerai_hidup")),
+        )
         rel = d.pick(("majikan", "rekan_kerja", "rekan_kerja"))
         perp = self.perp(
-            rep, [rel], sex="L", age=d.between(35, 60) if rel == "majikan" else d.between(20, 50),
+            rep,
+            [rel],
+            sex="L",
+            age=d.between(35, 60) if rel == "majikan" else d.between(20, 50),
             occupation="Pemilik usaha" if rel == "majikan" else "Mandor",
         )
         physical = d.chance(0.6)
@@ -711,10 +875,17 @@ class _StoryTeller:
         ]
         types = ["seksual"] + (["psikis"] if d.chance(0.5) else [])
         return _Story(
-            types=types, victims=[victim], perps=[perp], place="tempat_kerja",
-            incident_on=incident, approx=approx, sentences=s,
+            types=types,
+            victims=[victim],
+            perps=[perp],
+            place="tempat_kerja",
+            incident_on=incident,
+            approx=approx,
+            sentences=s,
             tpks=["pelecehan_seksual_fisik" if physical else "pelecehan_seksual_nonfisik"],
-            channels=_CHANNELS_DEFAULT, kin="Kakak kandung korban", legal=0.5,
+            channels=_CHANNELS_DEFAULT,
+            kin="Kakak kandung korban",
+            legal=0.5,
             care=("rehabilitasi_sosial", "bantuan_hukum", "penegakan_hukum"),
         )
 
@@ -725,16 +896,26 @@ class _StoryTeller:
         age = d.between(2, 14)
         victims = [self.victim(rep, age, d.pick(("L", "P")))]
         if d.chance(0.2):
-            victims.append(self.victim(rep, max(2, min(14, age + d.between(-4, 4))),
-                                       d.pick(("L", "P"))))
+            victims.append(
+                self.victim(rep, max(2, min(14, age + d.between(-4, 4))), d.pick(("L", "P")))
+            )
         rel = d.pick(
-            ("ayah_kandung", "ayah_kandung", "ibu_kandung", "ayah_tiri", "ibu_tiri", "nenek",
-             "pengasuh", "bibi")
+            (
+                "ayah_kandung",
+                "ayah_kandung",
+                "ibu_kandung",
+                "ayah_tiri",
+                "ibu_tiri",
+                "nenek",
+                "pengasuh",
+                "bibi",
+            )
         )
         oldest = max(v.age for v in victims)
         perp_age = oldest + (d.between(40, 55) if rel == "nenek" else d.between(20, 35))
-        perp = self.perp(rep, [rel] * len(victims), age=perp_age,
-                         sex="P" if rel == "pengasuh" else None)
+        perp = self.perp(
+            rep, [rel] * len(victims), age=perp_age, sex="P" if rel == "pengasuh" else None
+        )
         types = ["fisik"] + (["psikis"] if d.chance(0.7) else [])
         incident, approx, when = self.when(rep, 0, 21)
         s = [
@@ -755,9 +936,17 @@ class _StoryTeller:
         else:
             guardian = d.pick(("Ibu kandung", "Ayah kandung"))
         return _Story(
-            types=types, victims=victims, perps=[perp], place="rumah_tangga",
-            incident_on=incident, approx=approx, sentences=s, kdrt=True,
-            channels=_CHANNELS_CHILD, kin="Tetangga korban", legal=0.3,
+            types=types,
+            victims=victims,
+            perps=[perp],
+            place="rumah_tangga",
+            incident_on=incident,
+            approx=approx,
+            sentences=s,
+            kdrt=True,
+            channels=_CHANNELS_CHILD,
+            kin="Tetangga korban",
+            legal=0.3,
             care=("kesehatan", "rehabilitasi_sosial", "pendampingan_tokoh_agama"),
             urgent="Korban masih tinggal bersama terlapor." if d.chance(0.3) else None,
             guardian=guardian,
@@ -767,25 +956,34 @@ class _StoryTeller:
 
     def penelantaran_anak(self, rep: date) -> _Story:
         d = self.d
-        victims = [self.victim(rep, d.between(2, 12), d.pick(("L", "P")),
-                               out_of_school=d.chance(0.3))
-                   for _ in range(d.between(1, 3))]
+        victims = [
+            self.victim(rep, d.between(2, 12), d.pick(("L", "P")), out_of_school=d.chance(0.3))
+            for _ in range(d.between(1, 3))
+        ]
         oldest = max(v.age for v in victims)
         both = d.chance(0.4)
         perps = []
         if both or d.chance(0.6):
-            perps.append(self.perp(rep, ["ayah_kandung"] * len(victims),
-                                   age=oldest + d.between(20, 35)))
+            perps.append(
+                self.perp(rep, ["ayah_kandung"] * len(victims), age=oldest + d.between(20, 35))
+            )
         if both or not perps:
-            perps.append(self.perp(rep, ["ibu_kandung"] * len(victims),
-                                   age=oldest + d.between(18, 32)))
+            perps.append(
+                self.perp(rep, ["ibu_kandung"] * len(victims), age=oldest + d.between(18, 32))
+            )
         incident, approx, when = self.when(rep, 30, 365)
         away = d.pick(
-            ("bekerja di Malaysia", "bekerja di Taiwan", f"merantau ke {d.pick(_OUT_OF_TOWN)}",
-             "menikah lagi dan pindah ke luar kota")
+            (
+                "bekerja di Malaysia",
+                "bekerja di Taiwan",
+                f"merantau ke {d.pick(_OUT_OF_TOWN)}",
+                "menikah lagi dan pindah ke luar kota",
+            )
         )
-        parents = "kedua orang tuanya" if len(perps) == 2 else (
-            "ayahnya" if perps[0].rels[0] == "ayah_kandung" else "ibunya"
+        parents = (
+            "kedua orang tuanya"
+            if len(perps) == 2
+            else ("ayahnya" if perps[0].rels[0] == "ayah_kandung" else "ibunya")
         )
         s = [
             f"{when}, {_victims_text(victims)} ditinggal {parents} yang {away} dan sejak itu "
@@ -797,9 +995,17 @@ class _StoryTeller:
             s.append("Salah satu korban tidak lagi bersekolah.")
         types = ["penelantaran"] + (["psikis"] if d.chance(0.3) else [])
         return _Story(
-            types=types, victims=victims, perps=perps, place="rumah_tangga",
-            incident_on=incident, approx=approx, sentences=s, kdrt=True,
-            channels=_CHANNELS_CHILD, kin="Nenek korban", legal=0.05,
+            types=types,
+            victims=victims,
+            perps=perps,
+            place="rumah_tangga",
+            incident_on=incident,
+            approx=approx,
+            sentences=s,
+            kdrt=True,
+            channels=_CHANNELS_CHILD,
+            kin="Nenek korban",
+            legal=0.05,
             care=("rehabilitasi_sosial", "reintegrasi_sosial"),
             guardian="Nenek (wali pengasuh)" if d.chance(0.7) else None,
         )
@@ -812,8 +1018,9 @@ class _StoryTeller:
         sex: Sex = d.pick(("L", "P"))
         victim = self.victim(rep, age, sex)
         perps = [
-            self.perp(rep, ["teman"], age=age + d.between(-1, 1),
-                      sex=sex if d.chance(0.7) else None)
+            self.perp(
+                rep, ["teman"], age=age + d.between(-1, 1), sex=sex if d.chance(0.7) else None
+            )
             for _ in range(d.between(1, 2))
         ]
         types = ["psikis"] + (["fisik"] if d.chance(0.5) else [])
@@ -830,9 +1037,18 @@ class _StoryTeller:
             s.append(f"{when}, terlapor mengunggah ejekan tentang korban di grup kelas.")
         s.append("Korban menolak berangkat sekolah selama beberapa hari.")
         return _Story(
-            types=types, victims=[victim], perps=perps, place="sekolah", incident_on=incident,
-            approx=approx, sentences=s, channels=_CHANNELS_CHILD, kin="Ibu kandung korban",
-            legal=0.1, care=("rehabilitasi_sosial",), mediation_ok=True,
+            types=types,
+            victims=[victim],
+            perps=perps,
+            place="sekolah",
+            incident_on=incident,
+            approx=approx,
+            sentences=s,
+            channels=_CHANNELS_CHILD,
+            kin="Ibu kandung korban",
+            legal=0.1,
+            care=("rehabilitasi_sosial",),
+            mediation_ok=True,
             guardian=d.pick(("Ibu kandung", "Ayah kandung")),
         )
 
@@ -856,16 +1072,25 @@ class _StoryTeller:
             "teman-temannya.",
         ]
         if tpks:
-            s.append("Korban juga menyampaikan pernah dipaksa melakukan kontak fisik yang tidak "
-                     "diinginkannya.")
+            s.append(
+                "Korban juga menyampaikan pernah dipaksa melakukan kontak fisik yang tidak "
+                "diinginkannya."
+            )
         return _Story(
-            types=types, victims=[victim], perps=[perp],
-            place=d.pick(("fasilitas_umum", "rumah_tangga")), incident_on=incident,
-            approx=approx, sentences=s, tpks=tpks,
+            types=types,
+            victims=[victim],
+            perps=[perp],
+            place=d.pick(("fasilitas_umum", "rumah_tangga")),
+            incident_on=incident,
+            approx=approx,
+            sentences=s,
+            tpks=tpks,
             channels=_CHANNELS_CHILD if age < 18 else _CHANNELS_DEFAULT,
-            kin="Ibu kandung korban", legal=0.4,
+            kin="Ibu kandung korban",
+            legal=0.4,
             care=("kesehatan", "rehabilitasi_sosial", "bantuan_hukum"),
-            mediation_ok=not tpks and age >= 18, guardian="Ibu kandung",
+            mediation_ok=not tpks and age >= 18,
+            guardian="Ibu kandung",
         )
 
     # -- economic exploitation of children --------------------------------------------------
@@ -873,11 +1098,16 @@ class _StoryTeller:
     def eksploitasi_anak(self, rep: date) -> _Story:
         d = self.d
         age = d.between(7, 15)
-        victim = self.victim(rep, age, d.pick(("L", "P")), out_of_school=d.chance(0.5),
-                             occupation="Pekerja anak")
+        victim = self.victim(
+            rep, age, d.pick(("L", "P")), out_of_school=d.chance(0.5), occupation="Pekerja anak"
+        )
         rel = d.pick(("ibu_kandung", "ayah_kandung", "keluarga_lain", "majikan"))
-        perp = self.perp(rep, [rel], age=age + d.between(20, 40),
-                         occupation="Pemilik usaha" if rel == "majikan" else None)
+        perp = self.perp(
+            rep,
+            [rel],
+            age=age + d.between(20, 40),
+            occupation="Pemilik usaha" if rel == "majikan" else None,
+        )
         incident, approx, when = self.when(rep, 14, 200)
         if rel == "majikan":
             s = [
@@ -889,17 +1119,30 @@ class _StoryTeller:
         else:
             s = [
                 f"{when}, {_victims_text([victim])} diminta {_perp_text(perp)}, untuk "
-                + d.pick(("berjualan tisu di perempatan jalan", "mengamen di terminal",
-                          "meminta-minta di sekitar pasar"))
+                + d.pick(
+                    (
+                        "berjualan tisu di perempatan jalan",
+                        "mengamen di terminal",
+                        "meminta-minta di sekitar pasar",
+                    )
+                )
                 + " hingga larut malam.",
                 "Sebagian besar penghasilan korban diambil oleh terlapor.",
             ]
             place = "fasilitas_umum"
         types = ["eksploitasi"] + (["penelantaran"] if d.chance(0.4) else [])
         return _Story(
-            types=types, victims=[victim], perps=[perp], place=place, incident_on=incident,
-            approx=approx, sentences=s, kdrt=rel in _FAMILY, channels=_CHANNELS_CHILD,
-            kin="Kader PATBM", legal=0.2,
+            types=types,
+            victims=[victim],
+            perps=[perp],
+            place=place,
+            incident_on=incident,
+            approx=approx,
+            sentences=s,
+            kdrt=rel in _FAMILY,
+            channels=_CHANNELS_CHILD,
+            kin="Kader PATBM",
+            legal=0.2,
             care=("rehabilitasi_sosial", "reintegrasi_sosial"),
             guardian=(None if rel.endswith("kandung") else "Ibu kandung"),
         )
@@ -926,9 +1169,18 @@ class _StoryTeller:
             else "Rencana pernikahan dijadwalkan bulan depan dan korban meminta pendampingan.",
         ]
         return _Story(
-            types=["seksual", "psikis"], victims=[victim], perps=perps, place="rumah_tangga",
-            incident_on=incident, approx=approx, sentences=s, tpks=["pemaksaan_perkawinan"],
-            kdrt=True, channels=_CHANNELS_CHILD, kin="Wali kelas korban", legal=0.3,
+            types=["seksual", "psikis"],
+            victims=[victim],
+            perps=perps,
+            place="rumah_tangga",
+            incident_on=incident,
+            approx=approx,
+            sentences=s,
+            tpks=["pemaksaan_perkawinan"],
+            kdrt=True,
+            channels=_CHANNELS_CHILD,
+            kin="Wali kelas korban",
+            legal=0.3,
             care=("rehabilitasi_sosial", "bantuan_hukum", "pendampingan_tokoh_agama"),
             guardian="Nenek (wali)" if d.chance(0.4) else None,
         )
@@ -939,8 +1191,9 @@ class _StoryTeller:
         d = self.d
         age = d.between(60, 70)
         sex: Sex = "P" if d.chance(0.7) else "L"
-        victim = self.victim(rep, age, sex, marital="cerai_mati", occupation="Tidak bekerja",
-                             disability_p=0.15)
+        victim = self.victim(
+            rep, age, sex, marital="cerai_mati", occupation="Tidak bekerja", disability_p=0.15
+        )
         perp = self.perp(rep, ["keluarga_lain"], age=age - d.between(22, 38))
         types = d.pick((["penelantaran"], ["penelantaran", "psikis"], ["psikis", "fisik"]))
         incident, approx, when = self.when(rep, 7, 120)
@@ -953,9 +1206,17 @@ class _StoryTeller:
         if "fisik" in types:
             s.append("Tetangga melihat korban didorong hingga terjatuh di depan rumah.")
         return _Story(
-            types=types, victims=[victim], perps=[perp], place="rumah_tangga",
-            incident_on=incident, approx=approx, sentences=s, kdrt=True,
-            channels=_CHANNELS_DEFAULT, kin="Tetangga korban", legal=0.1,
+            types=types,
+            victims=[victim],
+            perps=[perp],
+            place="rumah_tangga",
+            incident_on=incident,
+            approx=approx,
+            sentences=s,
+            kdrt=True,
+            channels=_CHANNELS_DEFAULT,
+            kin="Tetangga korban",
+            legal=0.1,
             care=("kesehatan", "rehabilitasi_sosial", "pendampingan_tokoh_agama"),
             mediation_ok=True,
         )
@@ -984,10 +1245,19 @@ class _StoryTeller:
             ]
         types = ["lainnya"] + (["psikis"] if d.chance(0.5) else [])
         return _Story(
-            types=types, victims=[victim], perps=[perp], place="rumah_tangga",
-            incident_on=incident, approx=approx, sentences=s, kdrt=custody,
-            channels=_CHANNELS_DEFAULT, kin="Korban sendiri", legal=0.15,
-            care=("bantuan_hukum", "rehabilitasi_sosial"), mediation_ok=True,
+            types=types,
+            victims=[victim],
+            perps=[perp],
+            place="rumah_tangga",
+            incident_on=incident,
+            approx=approx,
+            sentences=s,
+            kdrt=custody,
+            channels=_CHANNELS_DEFAULT,
+            kin="Korban sendiri",
+            legal=0.15,
+            care=("bantuan_hukum", "rehabilitasi_sosial"),
+            mediation_ok=True,
         )
 
     # -- trafficking (TPPO) --------------------------------------------------------------------
@@ -1002,8 +1272,14 @@ class _StoryTeller:
             child = d.chance(spec.child_p)
             age = d.between(15, 17) if child else d.between(spec.min_age, spec.max_age)
             victims.append(
-                self.victim(rep, age, sex, occupation=spec.job, out_of_school=child,
-                            marital="belum_menikah" if age < 22 or d.chance(0.4) else "menikah")
+                self.victim(
+                    rep,
+                    age,
+                    sex,
+                    occupation=spec.job,
+                    out_of_school=child,
+                    marital="belum_menikah" if age < 22 or d.chance(0.4) else "menikah",
+                )
             )
         dest, domestic, transits = d.pick(spec.destinations)
         recruiter_rel = d.pick(spec.recruiter_rels)
@@ -1011,15 +1287,20 @@ class _StoryTeller:
             victims[0].age + d.between(-2, 6) if recruiter_rel == "teman" else d.between(28, 58)
         )
         recruiter = self.perp(
-            rep, [recruiter_rel] * n, age=recruiter_age,
+            rep,
+            [recruiter_rel] * n,
+            age=recruiter_age,
             occupation="Calo tenaga kerja" if recruiter_rel == "calo_sponsor" else None,
             known=recruiter_rel != "orang_tak_dikenal",
         )
         perps = [recruiter]
         if spec.second_perp and d.chance(0.5):
             rel2, occ2 = spec.second_perp
-            perps.append(self.perp(rep, [rel2] * n, age=d.between(30, 55), sex="L",
-                                   occupation=occ2, known=False))
+            perps.append(
+                self.perp(
+                    rep, [rel2] * n, age=d.between(30, 55), sex="L", occupation=occ2, known=False
+                )
+            )
         months_away = d.between(2, 20)
         departed = rep - timedelta(days=months_away * 30 + d.between(0, 29))
         abroad = d.chance(0.35)
@@ -1029,9 +1310,14 @@ class _StoryTeller:
         transit = d.pick(transits) if transits else []
         child_victim = any(v.age < 18 for v in victims)
         process = ["perekrutan"] + [
-            p for p, prob in (("pengangkutan", 0.7), ("penampungan", 0.5),
-                              ("pengiriman", 0.0 if domestic else 0.85), ("pemindahan", 0.15),
-                              ("penerimaan", 0.4))
+            p
+            for p, prob in (
+                ("pengangkutan", 0.7),
+                ("penampungan", 0.5),
+                ("pengiriman", 0.0 if domestic else 0.85),
+                ("pemindahan", 0.15),
+                ("penerimaan", 0.4),
+            )
             if d.chance(prob)
         ]
         adults = [v for v in victims if v.age >= 18]
@@ -1119,8 +1405,14 @@ class _StoryTeller:
             assert returned is not None
             s.append(
                 f"Korban berhasil pulang ke Pemalang pada {_approx_date(returned)} "
-                + d.pick(("setelah dibantu rekan kerjanya.", "setelah dideportasi.",
-                          "setelah dibantu perwakilan RI.", "dengan biaya sendiri."))
+                + d.pick(
+                    (
+                        "setelah dibantu rekan kerjanya.",
+                        "setelah dideportasi.",
+                        "setelah dibantu perwakilan RI.",
+                        "dengan biaya sendiri.",
+                    )
+                )
             )
         types = ["trafficking", "eksploitasi"] + list(spec.extra_types)
         if d.chance(spec.violence_p):
@@ -1128,15 +1420,22 @@ class _StoryTeller:
         if d.chance(0.3):
             types.append("psikis")
         return _Story(
-            types=types, victims=victims, perps=perps, place=spec.place,
-            incident_on=departed, approx=True, sentences=s,
+            types=types,
+            victims=victims,
+            perps=perps,
+            place=spec.place,
+            incident_on=departed,
+            approx=True,
+            sentences=s,
             tpks=["eksploitasi_seksual"] if "seksual" in types else [],
             online=recruiter_rel in ("orang_tak_dikenal", "teman_online") or kind == "scam",
             channels=_CHANNELS_TPPO,
             kin=self.kin(victims[0]),
-            tppo=tppo, legal=0.7,
+            tppo=tppo,
+            legal=0.7,
             care=("kesehatan", "rehabilitasi_sosial", "reintegrasi_sosial", "bantuan_hukum"),
-            guardian="Ibu kandung", abroad=abroad,
+            guardian="Ibu kandung",
+            abroad=abroad,
         )
 
 
@@ -1179,8 +1478,14 @@ def _tppo_indicators() -> tuple[str, ...]:
 _TPPO_KINDS: dict[str, _TppoKind] = {
     # Pemalang's largest TPPO cases involve men recruited as crew of foreign fishing vessels.
     "abk": _TppoKind(
-        sex="L", min_age=18, max_age=45, child_p=0.08, max_victims=3, job="Nelayan",
-        promise="anak buah kapal (ABK) kapal ikan", sector="Perikanan tangkap (ABK kapal ikan)",
+        sex="L",
+        min_age=18,
+        max_age=45,
+        child_p=0.08,
+        max_victims=3,
+        job="Nelayan",
+        promise="anak buah kapal (ABK) kapal ikan",
+        sector="Perikanan tangkap (ABK kapal ikan)",
         destinations=(
             ("Taiwan", False, ((), ("Singapura",))),
             ("Korea Selatan", False, ((),)),
@@ -1193,14 +1498,23 @@ _TPPO_KINDS: dict[str, _TppoKind] = {
         recruiter_rels=("calo_sponsor", "calo_sponsor", "tetangga"),
         second_perp=("majikan", "Kapten kapal ikan"),
         means=("penipuan", "penjeratan_utang", "pemalsuan", "penyekapan", "ancaman_kekerasan"),
-        purpose="kerja_paksa_abk", extra_purpose="perbudakan_penjeratan_utang",
+        purpose="kerja_paksa_abk",
+        extra_purpose="perbudakan_penjeratan_utang",
         child_purpose=None,
         likely=frozenset(
-            ("calo_desa", "bayar_perekrut", "perekrut_tanpa_izin", "upah_tidak_dibayar",
-             "dokumen_ditahan", "tujuan_pekerjaan_berbeda", "denda_berhenti")
+            (
+                "calo_desa",
+                "bayar_perekrut",
+                "perekrut_tanpa_izin",
+                "upah_tidak_dibayar",
+                "dokumen_ditahan",
+                "tujuan_pekerjaan_berbeda",
+                "denda_berhenti",
+            )
         ),
         recruiter_types=("manning_agency", "manning_agency", "perorangan"),
-        legal_recruiter="manning_agency", non_procedural_p=0.85,
+        legal_recruiter="manning_agency",
+        non_procedural_p=0.85,
         documents_held="Paspor dan buku pelaut ditahan kapten kapal",
         wages=("USD 350", "USD 400", "USD 450", "USD 500"),
         story=(
@@ -1211,8 +1525,14 @@ _TPPO_KINDS: dict[str, _TppoKind] = {
         violence_p=0.4,
     ),
     "prt": _TppoKind(
-        sex="P", min_age=20, max_age=45, child_p=0.05, max_victims=1, job=None,
-        promise="pekerja rumah tangga", sector="Pekerja rumah tangga",
+        sex="P",
+        min_age=20,
+        max_age=45,
+        child_p=0.05,
+        max_victims=1,
+        job=None,
+        promise="pekerja rumah tangga",
+        sector="Pekerja rumah tangga",
         destinations=(
             ("Malaysia", False, ((), ("Batam",))),
             ("Arab Saudi", False, (("Uni Emirat Arab",), ())),
@@ -1222,14 +1542,23 @@ _TPPO_KINDS: dict[str, _TppoKind] = {
         recruiter_rels=("calo_sponsor", "calo_sponsor", "tetangga"),
         second_perp=("majikan", "Majikan di negara tujuan"),
         means=("penipuan", "penjeratan_utang", "penyalahgunaan_kekuasaan", "pemalsuan"),
-        purpose="kerja_paksa_prt", extra_purpose="perbudakan_penjeratan_utang",
+        purpose="kerja_paksa_prt",
+        extra_purpose="perbudakan_penjeratan_utang",
         child_purpose=None,
         likely=frozenset(
-            ("calo_desa", "uang_panjar", "visa_non_kerja", "dokumen_ditahan",
-             "upah_tidak_dibayar", "perekrut_tanpa_izin")
+            (
+                "calo_desa",
+                "uang_panjar",
+                "visa_non_kerja",
+                "dokumen_ditahan",
+                "upah_tidak_dibayar",
+                "perekrut_tanpa_izin",
+            )
         ),
-        recruiter_types=("perorangan", "perorangan", "tidak_diketahui"), legal_recruiter="p3mi",
-        non_procedural_p=0.8, documents_held="Paspor ditahan majikan",
+        recruiter_types=("perorangan", "perorangan", "tidak_diketahui"),
+        legal_recruiter="p3mi",
+        non_procedural_p=0.8,
+        documents_held="Paspor ditahan majikan",
         wages=("Rp6 juta", "Rp7 juta", "Rp8 juta"),
         story=(
             "Korban berangkat menggunakan visa kunjungan, bukan visa kerja.",
@@ -1238,8 +1567,14 @@ _TPPO_KINDS: dict[str, _TppoKind] = {
         ),
     ),
     "scam": _TppoKind(
-        sex=None, min_age=19, max_age=35, child_p=0.0, max_victims=3, job="Tidak bekerja",
-        promise="admin pemasaran daring", sector="Online scam/judi online",
+        sex=None,
+        min_age=19,
+        max_age=35,
+        child_p=0.0,
+        max_victims=3,
+        job="Tidak bekerja",
+        promise="admin pemasaran daring",
+        sector="Online scam/judi online",
         destinations=(
             ("Kamboja", False, (("Malaysia",), ("Thailand",))),
             ("Myanmar", False, (("Thailand",), ("Malaysia", "Thailand"))),
@@ -1249,13 +1584,23 @@ _TPPO_KINDS: dict[str, _TppoKind] = {
         recruiter_rels=("teman", "orang_tak_dikenal", "teman_online"),
         second_perp=None,
         means=("penipuan", "penyekapan", "ancaman_kekerasan", "penggunaan_kekerasan"),
-        purpose="kerja_paksa_online_scam", extra_purpose=None, child_purpose=None,
+        purpose="kerja_paksa_online_scam",
+        extra_purpose=None,
+        child_purpose=None,
         likely=frozenset(
-            ("iklan_medsos", "visa_non_kerja", "tujuan_pekerjaan_berbeda", "dokumen_ditahan",
-             "denda_berhenti", "dikurung_dijaga")
+            (
+                "iklan_medsos",
+                "visa_non_kerja",
+                "tujuan_pekerjaan_berbeda",
+                "dokumen_ditahan",
+                "denda_berhenti",
+                "dikurung_dijaga",
+            )
         ),
-        recruiter_types=("online", "online", "perorangan"), legal_recruiter="p3mi",
-        non_procedural_p=0.95, documents_held="Paspor ditahan pengelola perusahaan",
+        recruiter_types=("online", "online", "perorangan"),
+        legal_recruiter="p3mi",
+        non_procedural_p=0.95,
+        documents_held="Paspor ditahan pengelola perusahaan",
         wages=("Rp10 juta", "Rp12 juta", "Rp15 juta"),
         story=(
             "Setibanya di lokasi, korban dibawa ke sebuah kompleks tertutup dan dipaksa "
@@ -1265,8 +1610,14 @@ _TPPO_KINDS: dict[str, _TppoKind] = {
         violence_p=0.5,
     ),
     "seks": _TppoKind(
-        sex="P", min_age=18, max_age=22, child_p=0.6, max_victims=2, job="Tidak bekerja",
-        promise="pelayan rumah makan", sector="Hiburan malam (kafe/karaoke)",
+        sex="P",
+        min_age=18,
+        max_age=22,
+        child_p=0.6,
+        max_victims=2,
+        job="Tidak bekerja",
+        promise="pelayan rumah makan",
+        sector="Hiburan malam (kafe/karaoke)",
         destinations=(
             ("Jakarta", True, ((),)),
             ("Batam", True, ((),)),
@@ -1277,25 +1628,41 @@ _TPPO_KINDS: dict[str, _TppoKind] = {
         recruiter_rels=("teman", "orang_tak_dikenal", "calo_sponsor"),
         second_perp=("majikan", "Pengelola kafe"),
         means=("penipuan", "penjeratan_utang", "penyekapan"),
-        purpose="eksploitasi_seksual", extra_purpose="perbudakan_penjeratan_utang",
+        purpose="eksploitasi_seksual",
+        extra_purpose="perbudakan_penjeratan_utang",
         child_purpose=None,
         likely=frozenset(
-            ("tujuan_pekerjaan_berbeda", "dokumen_ditahan", "upah_tidak_dibayar",
-             "denda_berhenti", "dikurung_dijaga")
+            (
+                "tujuan_pekerjaan_berbeda",
+                "dokumen_ditahan",
+                "upah_tidak_dibayar",
+                "denda_berhenti",
+                "dikurung_dijaga",
+            )
         ),
-        recruiter_types=("perorangan", "online"), legal_recruiter="perorangan",
-        non_procedural_p=1.0, documents_held="KTP dan telepon genggam ditahan pengelola",
+        recruiter_types=("perorangan", "online"),
+        legal_recruiter="perorangan",
+        non_procedural_p=1.0,
+        documents_held="KTP dan telepon genggam ditahan pengelola",
         wages=("Rp4 juta", "Rp5 juta"),
         story=(
             "Setibanya di lokasi, korban ternyata dipekerjakan sebagai pemandu karaoke dan "
             "dipaksa melayani tamu.",
             "Korban tidak diizinkan pulang dengan alasan harus melunasi utang biaya perjalanan.",
         ),
-        place="fasilitas_umum", extra_types=("seksual",), violence_p=0.2,
+        place="fasilitas_umum",
+        extra_types=("seksual",),
+        violence_p=0.2,
     ),
     "kebun": _TppoKind(
-        sex=None, min_age=18, max_age=45, child_p=0.25, max_victims=3, job="Buruh tani",
-        promise="buruh perkebunan", sector="Perkebunan kelapa sawit",
+        sex=None,
+        min_age=18,
+        max_age=45,
+        child_p=0.25,
+        max_victims=3,
+        job="Buruh tani",
+        promise="buruh perkebunan",
+        sector="Perkebunan kelapa sawit",
         destinations=(
             ("Malaysia (Sabah)", False, (("Nunukan",),)),
             ("Malaysia (Johor)", False, (("Batam",), ("Dumai",))),
@@ -1304,22 +1671,38 @@ _TPPO_KINDS: dict[str, _TppoKind] = {
         recruiter_rels=("calo_sponsor", "tetangga", "keluarga_lain"),
         second_perp=("majikan", "Mandor perkebunan"),
         means=("penipuan", "penjeratan_utang", "ancaman_kekerasan"),
-        purpose="kerja_paksa_perkebunan_pabrik", extra_purpose="perbudakan_penjeratan_utang",
+        purpose="kerja_paksa_perkebunan_pabrik",
+        extra_purpose="perbudakan_penjeratan_utang",
         child_purpose="eksploitasi_ekonomi_anak",
         likely=frozenset(
-            ("calo_desa", "uang_panjar", "perekrut_tanpa_izin", "upah_tidak_dibayar",
-             "denda_berhenti", "tujuan_pekerjaan_berbeda")
+            (
+                "calo_desa",
+                "uang_panjar",
+                "perekrut_tanpa_izin",
+                "upah_tidak_dibayar",
+                "denda_berhenti",
+                "tujuan_pekerjaan_berbeda",
+            )
         ),
-        recruiter_types=("perorangan",), legal_recruiter="p3mi", non_procedural_p=0.9,
-        documents_held="KTP ditahan mandor", wages=("Rp4 juta", "Rp5 juta", "RM1.500"),
+        recruiter_types=("perorangan",),
+        legal_recruiter="p3mi",
+        non_procedural_p=0.9,
+        documents_held="KTP ditahan mandor",
+        wages=("Rp4 juta", "Rp5 juta", "RM1.500"),
         story=(
             "Korban bekerja di perkebunan dengan upah yang dipotong untuk membayar utang "
             "keberangkatan.",
         ),
     ),
     "kawin": _TppoKind(
-        sex="P", min_age=18, max_age=25, child_p=0.15, max_victims=1, job="Tidak bekerja",
-        promise="istri dengan janji kehidupan yang layak", sector="Perkawinan (pengantin pesanan)",
+        sex="P",
+        min_age=18,
+        max_age=25,
+        child_p=0.15,
+        max_victims=1,
+        job="Tidak bekerja",
+        promise="istri dengan janji kehidupan yang layak",
+        sector="Perkawinan (pengantin pesanan)",
         destinations=(
             ("Tiongkok", False, ((), ("Jakarta",))),
             ("Puncak, Kabupaten Bogor", True, ((),)),
@@ -1327,10 +1710,15 @@ _TPPO_KINDS: dict[str, _TppoKind] = {
         recruiter_rels=("calo_sponsor", "keluarga_lain", "tetangga"),
         second_perp=None,
         means=("penipuan", "memberi_bayaran", "penyalahgunaan_kekuasaan"),
-        purpose="kawin_kontrak", extra_purpose=None, child_purpose=None,
-        likely=frozenset(("calo_desa", "uang_panjar", "tujuan_pekerjaan_berbeda",
-                          "dokumen_ditahan")),
-        recruiter_types=("perorangan",), legal_recruiter="perorangan", non_procedural_p=1.0,
+        purpose="kawin_kontrak",
+        extra_purpose=None,
+        child_purpose=None,
+        likely=frozenset(
+            ("calo_desa", "uang_panjar", "tujuan_pekerjaan_berbeda", "dokumen_ditahan")
+        ),
+        recruiter_types=("perorangan",),
+        legal_recruiter="perorangan",
+        non_procedural_p=1.0,
         documents_held="Paspor dan buku nikah ditahan pihak suami",
         wages=("Rp5 juta", "Rp10 juta"),
         story=(
@@ -1342,11 +1730,25 @@ _TPPO_KINDS: dict[str, _TppoKind] = {
 }
 
 _SCENARIOS: tuple[tuple[str, int], ...] = (
-    ("kdrt_istri", 15), ("penelantaran_keluarga", 5), ("seksual_anak", 15), ("ksbe", 6),
-    ("pelecehan_kerja", 4), ("kekerasan_anak", 8), ("penelantaran_anak", 4), ("perundungan", 5),
-    ("pacaran", 4), ("eksploitasi_anak", 4), ("perkawinan_paksa", 3), ("lansia", 2),
-    ("lainnya", 3), ("tppo:abk", 7), ("tppo:prt", 4), ("tppo:scam", 4), ("tppo:seks", 3),
-    ("tppo:kebun", 2), ("tppo:kawin", 2),
+    ("kdrt_istri", 15),
+    ("penelantaran_keluarga", 5),
+    ("seksual_anak", 15),
+    ("ksbe", 6),
+    ("pelecehan_kerja", 4),
+    ("kekerasan_anak", 8),
+    ("penelantaran_anak", 4),
+    ("perundungan", 5),
+    ("pacaran", 4),
+    ("eksploitasi_anak", 4),
+    ("perkawinan_paksa", 3),
+    ("lansia", 2),
+    ("lainnya", 3),
+    ("tppo:abk", 7),
+    ("tppo:prt", 4),
+    ("tppo:scam", 4),
+    ("tppo:seks", 3),
+    ("tppo:kebun", 2),
+    ("tppo:kawin", 2),
 )
 """Scenario deck (cards per 100 cases): roughly the mix a Pemalang village focal point sees."""
 
@@ -1355,16 +1757,31 @@ _SCENARIOS: tuple[tuple[str, int], ...] = (
 
 _STAGES = _Weighted(
     [
-        ("dicatat", 6.0), ("dirujuk", 15.0), ("diterima_uptd", 15.0), ("dalam_penanganan", 30.0),
-        ("selesai", 28.0), ("ditutup_tidak_terhubung", 6.0), ("ditolak_korban", 6.0),
+        ("dicatat", 6.0),
+        ("dirujuk", 15.0),
+        ("diterima_uptd", 15.0),
+        ("dalam_penanganan", 30.0),
+        ("selesai", 28.0),
+        ("ditutup_tidak_terhubung", 6.0),
+        ("ditolak_korban", 6.0),
     ]
 )
 _STAGE_RANK = {
-    "dicatat": 0, "dirujuk": 1, "diterima_uptd": 2, "dalam_penanganan": 3, "selesai": 4,
-    "ditutup_tidak_terhubung": 2, "ditolak_korban": 1,
+    "dicatat": 0,
+    "dirujuk": 1,
+    "diterima_uptd": 2,
+    "dalam_penanganan": 3,
+    "selesai": 4,
+    "ditutup_tidak_terhubung": 2,
+    "ditolak_korban": 1,
 }
-_LEGAL_STEPS = (("lapor_polisi", 0), ("penyidikan", 14), ("p21", 60), ("sidang", 90),
-                ("putusan", 150))
+_LEGAL_STEPS = (
+    ("lapor_polisi", 0),
+    ("penyidikan", 14),
+    ("p21", 60),
+    ("sidang", 90),
+    ("putusan", 150),
+)
 _SERVICE_INSTITUTIONS: dict[str, tuple[str, ...]] = {
     "kesehatan": ("Puskesmas {kec}", "RSUD dr. M. Ashari Pemalang"),
     "bantuan_hukum": ("UPTD PPA Kabupaten Pemalang", "Posbakum Pengadilan Negeri Pemalang"),
@@ -1375,16 +1792,27 @@ _SERVICE_INSTITUTIONS: dict[str, tuple[str, ...]] = {
     "pendampingan_tokoh_agama": ("Penyuluh agama KUA Kecamatan {kec}",),
 }
 _SERVICE_TEXT: dict[str, tuple[str, ...]] = {
-    "kesehatan": ("Pemeriksaan kesehatan dan visum atas permintaan penyidik.",
-                  "Pemeriksaan dan perawatan luka.", "Pemeriksaan kesehatan umum."),
-    "bantuan_hukum": ("Konsultasi hukum dan pendampingan pembuatan laporan.",
-                      "Pendampingan hukum oleh advokat."),
-    "penegakan_hukum": ("Laporan polisi diterima dan korban dimintai keterangan.",
-                        "Pendampingan korban saat pemeriksaan di Unit PPA."),
-    "rehabilitasi_sosial": ("Konseling psikologis oleh psikolog UPTD PPA.",
-                            "Pendampingan psikososial oleh pekerja sosial."),
-    "reintegrasi_sosial": ("Pendampingan kembali ke keluarga dan sekolah.",
-                           "Fasilitasi bantuan usaha dan pemulihan ekonomi keluarga."),
+    "kesehatan": (
+        "Pemeriksaan kesehatan dan visum atas permintaan penyidik.",
+        "Pemeriksaan dan perawatan luka.",
+        "Pemeriksaan kesehatan umum.",
+    ),
+    "bantuan_hukum": (
+        "Konsultasi hukum dan pendampingan pembuatan laporan.",
+        "Pendampingan hukum oleh advokat.",
+    ),
+    "penegakan_hukum": (
+        "Laporan polisi diterima dan korban dimintai keterangan.",
+        "Pendampingan korban saat pemeriksaan di Unit PPA.",
+    ),
+    "rehabilitasi_sosial": (
+        "Konseling psikologis oleh psikolog UPTD PPA.",
+        "Pendampingan psikososial oleh pekerja sosial.",
+    ),
+    "reintegrasi_sosial": (
+        "Pendampingan kembali ke keluarga dan sekolah.",
+        "Fasilitasi bantuan usaha dan pemulihan ekonomi keluarga.",
+    ),
     "pemulangan": ("Fasilitasi pemulangan korban ke daerah asal.",),
     "pendampingan_tokoh_agama": ("Pendampingan rohani bagi korban dan keluarga.",),
 }
@@ -1487,8 +1915,9 @@ class _CaseMaker:
             doc["name"] = initials(v.name)
         doc["sex"] = v.sex
         if d.chance(0.55):
-            anniversary = date(rep.year - v.age, rep.month, 28 if (rep.month, rep.day) == (2, 29)
-                               else rep.day)
+            anniversary = date(
+                rep.year - v.age, rep.month, 28 if (rep.month, rep.day) == (2, 29) else rep.day
+            )
             birth = anniversary - timedelta(days=d.between(0, 364))
             if d.chance(0.6):
                 day = birth.day + (40 if v.sex == "P" else 0)
@@ -1516,8 +1945,9 @@ class _CaseMaker:
         else:
             doc["occupation"] = self.teller.adult_job(v.sex)
         doc["marital_status"] = v.marital or (
-            "belum_menikah" if v.age < 20 else d.pick(("menikah", "menikah", "belum_menikah",
-                                                       "cerai_hidup"))
+            "belum_menikah"
+            if v.age < 20
+            else d.pick(("menikah", "menikah", "belum_menikah", "cerai_hidup"))
         )
         roll = d.random()
         if roll < v.disability_p:
@@ -1539,11 +1969,12 @@ class _CaseMaker:
         d, age = self.d, v.age
         if age < 18:
             if age < 5:
-                return ("paud_tk", "masih_sekolah") if d.chance(0.4) else (
-                    "belum_tidak_sekolah", "tidak_pernah_sekolah")
-            level = (
-                "paud_tk" if age < 7 else "sd" if age < 13 else "sltp" if age < 16 else "slta"
-            )
+                return (
+                    ("paud_tk", "masih_sekolah")
+                    if d.chance(0.4)
+                    else ("belum_tidak_sekolah", "tidak_pernah_sekolah")
+                )
+            level = "paud_tk" if age < 7 else "sd" if age < 13 else "sltp" if age < 16 else "slta"
             if v.out_of_school and age >= 7:
                 return ("sd" if age < 15 else "sltp"), "putus_sekolah"
             return level, "masih_sekolah"
@@ -1551,8 +1982,15 @@ class _CaseMaker:
         if age >= 55:
             level = "belum_tidak_sekolah" if roll < 0.2 else ("sd" if roll < 0.8 else "sltp")
         else:
-            level = ("sd" if roll < 0.25 else "sltp" if roll < 0.5 else "slta" if roll < 0.88
-                     else "perguruan_tinggi")
+            level = (
+                "sd"
+                if roll < 0.25
+                else "sltp"
+                if roll < 0.5
+                else "slta"
+                if roll < 0.88
+                else "perguruan_tinggi"
+            )
         if level == "belum_tidak_sekolah":
             return level, "tidak_pernah_sekolah"
         return level, ("tamat" if d.chance(0.8) else "putus_sekolah")
@@ -1641,17 +2079,28 @@ class _CaseMaker:
 
         def referral(to: str, on: date, status: str) -> None:
             referrals.append(
-                {"id": new_id(), "to": to, "on": on.isoformat(), "status": status,
-                 "note": _REFERRAL_NOTES[to]}
+                {
+                    "id": new_id(),
+                    "to": to,
+                    "on": on.isoformat(),
+                    "status": status,
+                    "note": _REFERRAL_NOTES[to],
+                }
             )
 
         intake_by = (
-            "UPTD PPA Kabupaten Pemalang" if channel.startswith("sapa129")
+            "UPTD PPA Kabupaten Pemalang"
+            if channel.startswith("sapa129")
             else f"Kader PPPA {desa_name}"
         )
         services.append(
-            {"id": new_id(), "type": "pengaduan", "on": rep.isoformat(), "institution": intake_by,
-             "description": "Penerimaan dan pencatatan pengaduan."}
+            {
+                "id": new_id(),
+                "type": "pengaduan",
+                "on": rep.isoformat(),
+                "institution": intake_by,
+                "description": "Penerimaan dan pencatatan pengaduan.",
+            }
         )
 
         # Legal track: how far the police case has come, bounded by the case's age.
@@ -1679,8 +2128,9 @@ class _CaseMaker:
             referral("uptd_ppa", uptd_on, status)
             if legal not in (None, "tidak_dilaporkan") and channel != "polisi":
                 police_on = step(0, 3)
-                referral("unit_ppa_polisi", police_on,
-                         "diterima" if rank < 3 else "ditindaklanjuti")
+                referral(
+                    "unit_ppa_polisi", police_on, "diterima" if rank < 3 else "ditindaklanjuti"
+                )
                 service("penegakan_hukum", police_on)
         if rank >= 3:
             care = [c for c in st.care if c != "penegakan_hukum"]
@@ -1720,8 +2170,9 @@ class _CaseMaker:
             else:
                 consent = {
                     "given_by": "lembaga",
-                    "given_by_relation": d.pick(("UPTD PPA Kabupaten Pemalang",
-                                                 "Dinsos KBPP Kabupaten Pemalang")),
+                    "given_by_relation": d.pick(
+                        ("UPTD PPA Kabupaten Pemalang", "Dinsos KBPP Kabupaten Pemalang")
+                    ),
                     "justification": "Orang tua korban diduga terlibat atau tidak dapat "
                     "dihubungi; persetujuan diberikan demi kepentingan terbaik anak.",
                 }
@@ -1736,8 +2187,11 @@ class _CaseMaker:
         else:
             consent = {"given_by": "korban"}
         consent["on"] = rep.isoformat()
-        consent["method"] = "rekaman" if st.abroad or channel.startswith("sapa129") else (
-            "tertulis" if d.chance(0.9) else "rekaman")
+        consent["method"] = (
+            "rekaman"
+            if st.abroad or channel.startswith("sapa129")
+            else ("tertulis" if d.chance(0.9) else "rekaman")
+        )
         scope = ["catat"]
         if referrals:
             scope.append("rujuk_uptd")
@@ -1757,8 +2211,11 @@ class _CaseMaker:
             options = ["pemulihan_selesai", "pemulihan_selesai", "dirujuk_keluar", "lainnya"]
             if legal in ("p21", "sidang", "putusan"):
                 options = ["proses_hukum", "proses_hukum", "pemulihan_selesai"]
-            elif st.mediation_ok and not sexual and tppo is None and legal in (
-                None, "tidak_dilaporkan", "diversi"
+            elif (
+                st.mediation_ok
+                and not sexual
+                and tppo is None
+                and legal in (None, "tidak_dilaporkan", "diversi")
             ):
                 options += ["mediasi", "mediasi"]  # common in village practice for KDRT
             outcome = d.pick(options)
@@ -1828,9 +2285,7 @@ class _CaseMaker:
         fixed = _REPORTER.get(channel)
         if fixed is not None:
             return fixed
-        if st.kin == "Korban sendiri" or (
-            not any_child and not st.abroad and self.d.chance(0.4)
-        ):
+        if st.kin == "Korban sendiri" or (not any_child and not st.abroad and self.d.chance(0.4)):
             return "Korban sendiri", False
         return st.kin, True
 
@@ -1840,8 +2295,10 @@ class _CaseMaker:
         if named and d.chance(0.5):
             first = relation.split()[0]
             sex: Sex = (
-                "P" if first in _FEMALE_REPORTERS
-                else "L" if first in _MALE_REPORTERS
+                "P"
+                if first in _FEMALE_REPORTERS
+                else "L"
+                if first in _MALE_REPORTERS
                 else ("P" if d.chance(0.6) else "L")
             )
             out["name"] = make_name(d.rng, sex, 1965 + d.between(0, 35))
@@ -1924,19 +2381,27 @@ _FOLLOW_UPS = (
     "Pertemuan lanjutan dijadwalkan bulan depan untuk membahas rencana aksi desa.",
 )
 _MATERIALS = (
-    "Leaflet SAPA 129", "Poster Stop Perkawinan Anak", "Buku saku migrasi aman",
-    "Stiker layanan pengaduan UPTD PPA", "Modul pengasuhan positif", "Formulir pencatatan kasus",
+    "Leaflet SAPA 129",
+    "Poster Stop Perkawinan Anak",
+    "Buku saku migrasi aman",
+    "Stiker layanan pengaduan UPTD PPA",
+    "Modul pengasuhan positif",
+    "Formulir pencatatan kasus",
     "Salindia materi narasumber",
 )
 _SPEAKERS: dict[str, tuple[str, ...]] = {
     "kdrt": ("Psikolog UPTD PPA Kabupaten Pemalang", "Penyuluh agama KUA Kecamatan {kec}"),
-    "kekerasan_seksual_tpks": ("Kanit PPA Satreskrim Polres Pemalang",
-                               "Konselor hukum UPTD PPA Kabupaten Pemalang"),
+    "kekerasan_seksual_tpks": (
+        "Kanit PPA Satreskrim Polres Pemalang",
+        "Konselor hukum UPTD PPA Kabupaten Pemalang",
+    ),
     "perlindungan_anak": ("Fasilitator PATBM Dinsos KBPP", "Konselor Puspaga"),
     "perkawinan_anak": ("Penyuluh KB Kecamatan {kec}", "Penyuluh agama KUA Kecamatan {kec}"),
     "pengasuhan_positif": ("Konselor Puspaga", "Bidan desa"),
-    "tppo_migrasi_aman": ("Petugas BP3MI Jawa Tengah",
-                          "Pengantar kerja Disnaker Kabupaten Pemalang"),
+    "tppo_migrasi_aman": (
+        "Petugas BP3MI Jawa Tengah",
+        "Pengantar kerja Disnaker Kabupaten Pemalang",
+    ),
     "ksbe_keamanan_digital": ("Pegiat literasi digital", "Kanit PPA Satreskrim Polres Pemalang"),
     "layanan_pengaduan": ("Petugas UPTD PPA Kabupaten Pemalang",),
     "drppa": ("Fasilitator DRPPA Dinsos KBPP Kabupaten Pemalang",),
@@ -1955,8 +2420,12 @@ _TYPE_ORGANISERS: dict[str, tuple[str, ...]] = {
 _CHILD_GROUPS = frozenset(("remaja_pelajar", "anak_forum_anak"))
 _FUNDING = _Weighted(
     [
-        ("dana_desa", 5.0), ("apbd_kabupaten", 3.0), ("dak_non_fisik_ppa", 2.0),
-        ("apbd_provinsi", 1.0), ("csr_ngo", 1.0), ("swadaya", 2.0),
+        ("dana_desa", 5.0),
+        ("apbd_kabupaten", 3.0),
+        ("dak_non_fisik_ppa", 2.0),
+        ("apbd_provinsi", 1.0),
+        ("csr_ngo", 1.0),
+        ("swadaya", 2.0),
     ]
 )
 _MORNING = ("08:00", "08:30", "09:00", "09:00", "09:30")
@@ -2047,10 +2516,17 @@ class _OutreachMaker:
             )
         )
         summary = " ".join(
-            (_TYPE_SUMMARY[kind], _TOPIC_SUMMARY[topic],
-             d.pick(("Peserta aktif bertanya tentang cara melapor tanpa diketahui pelaku.",
-                     "Beberapa peserta berbagi pengalaman di lingkungannya tanpa menyebut nama.",
-                     "Diskusi berjalan lancar dan disepakati rencana tindak lanjut.")))
+            (
+                _TYPE_SUMMARY[kind],
+                _TOPIC_SUMMARY[topic],
+                d.pick(
+                    (
+                        "Peserta aktif bertanya tentang cara melapor tanpa diketahui pelaku.",
+                        "Beberapa peserta berbagi pengalaman di lingkungannya tanpa menyebut nama.",
+                        "Diskusi berjalan lancar dan disepakati rencana tindak lanjut.",
+                    )
+                ),
+            )
         )
         doc: dict[str, Any] = {
             "kind": "outreach",
@@ -2073,8 +2549,10 @@ class _OutreachMaker:
             "materials": "; ".join(d.some(_MATERIALS, 1, 3)),
             "evaluation": evaluation,
             "linked_cases": (
-                [str(uuid.UUID(int=d.rng.getrandbits(128), version=4))
-                 for _ in range(d.between(1, 2))]
+                [
+                    str(uuid.UUID(int=d.rng.getrandbits(128), version=4))
+                    for _ in range(d.between(1, 2))
+                ]
                 if d.chance(0.15)
                 else []
             ),
@@ -2092,10 +2570,12 @@ class _OutreachMaker:
             return f"Sosialisasi {topic_title} di {label}", hall
         if kind == "edukasi":
             return f"Edukasi {topic_title} bagi Orang Tua dan Remaja", d.pick(
-                (hall, f"SD Negeri {d.between(1, 4)} {village.name}", f"Aula Kecamatan {kec}"))
+                (hall, f"SD Negeri {d.between(1, 4)} {village.name}", f"Aula Kecamatan {kec}")
+            )
         if kind == "penyuluhan":
             return f"Penyuluhan {topic_title} di Posyandu", (
-                f"Posyandu Dusun {d.pick(_DUSUN)}" if village.kind == "desa" else hall)
+                f"Posyandu Dusun {d.pick(_DUSUN)}" if village.kind == "desa" else hall
+            )
         if kind == "kampanye":
             return f"Kampanye {topic_title}", d.pick((f"Lapangan {village.name}", hall))
         if kind == "pelatihan_bimtek":
@@ -2104,9 +2584,11 @@ class _OutreachMaker:
             return f"Rapat Koordinasi {topic_title} Tingkat Desa", hall
         if kind == "kunjungan_rumah":
             return f"Kunjungan Rumah: {topic_title}", (
-                f"Rumah warga, RT {d.between(1, 9):03d}/RW {d.between(1, 6):03d}")
+                f"Rumah warga, RT {d.between(1, 9):03d}/RW {d.between(1, 6):03d}"
+            )
         return f"Diskusi Kelompok {topic_title}", d.pick(
-            (hall, f"Masjid Dusun {d.pick(_DUSUN)}", f"Sekretariat Forum Anak {label}"))
+            (hall, f"Masjid Dusun {d.pick(_DUSUN)}", f"Sekretariat Forum Anak {label}")
+        )
 
     def participants(self, kind: str, targets: Sequence[str]) -> dict[str, int]:
         d = self.d
@@ -2119,8 +2601,11 @@ class _OutreachMaker:
                 "female_child": d.between(0, 2),
                 "female_adult": d.between(1, 3),
             }
-        scale = 80 if kind == "kampanye" else (25 if kind in ("rapat_koordinasi",
-                                                              "pelatihan_bimtek") else 45)
+        scale = (
+            80
+            if kind == "kampanye"
+            else (25 if kind in ("rapat_koordinasi", "pelatihan_bimtek") else 45)
+        )
         if kind == "rapat_koordinasi":
             female_share = 0.25 + 0.35 * d.random()  # village officials are mostly men
         else:

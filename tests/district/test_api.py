@@ -563,7 +563,7 @@ def test_a_bug_is_a_json_500_and_its_message_stays_out_of_the_log(
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError(leaked)
 
-    monkeypatch.setattr(server.district, "list_records", broken)
+    monkeypatch.setattr(server.district, "find_records", broken)
     response = server.http.get(f"{server.url}/v1/records", headers=staff)
     _assert_error(response, 500, "internal_error")
     assert leaked not in response.text

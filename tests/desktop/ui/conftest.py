@@ -69,13 +69,24 @@ class AnsweringPrompter(Prompter):
         self.pdf = pdf
         self.file: Path | None = None
         self.files: list[Path] = []
+        self.save_folder: Path | None = None
+        self.suggested: list[str] = []
         self.notices: list[tuple[str, str, str]] = []
+        self.questions: list[tuple[str, str]] = []
+        self.confirm_answer = True
 
     def choose_file(self, parent: QWidget, title: str, name_filter: str) -> Path | None:
         return self.file
 
     def choose_files(self, parent: QWidget, title: str, name_filter: str) -> list[Path]:
         return list(self.files)
+
+    def choose_save_file(
+        self, parent: QWidget, title: str, suggested_name: str, name_filter: str
+    ) -> Path | None:
+        """``save_folder / suggested_name`` when the test set a folder (None: cancelled)."""
+        self.suggested.append(suggested_name)
+        return None if self.save_folder is None else self.save_folder / suggested_name
 
     def setup_printer(self, parent: QWidget, printer: QPrinter, title: str) -> bool:
         printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
@@ -87,6 +98,11 @@ class AnsweringPrompter(Prompter):
 
     def warn(self, parent: QWidget, title: str, text: str) -> None:
         self.notices.append(("warn", title, text))
+
+    def confirm(self, parent: QWidget, title: str, text: str) -> bool:
+        """Records the question; answers :attr:`confirm_answer` (yes unless the test says)."""
+        self.questions.append((title, text))
+        return self.confirm_answer
 
 
 class FakeRounds:

@@ -47,3 +47,23 @@ def test_without_a_screen_no_command_prints_help(
     assert exit_info.value.code == 1
     assert capsys.readouterr().err.strip() == "simpul: " + translate("gui_no_display", "en")
     assert started == []
+
+
+def test_simpul_district_opens_district_mode_with_its_server(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[tuple[str | None, str | None, str | None]] = []
+
+    def fake_main(
+        *, profile: str | None = None, lang: str | None = None, server: str | None = None
+    ) -> int:
+        calls.append((profile, lang, server))
+        return 0
+
+    import desktop.ui.district.app
+
+    monkeypatch.setattr(desktop.ui.district.app, "main", fake_main)
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    assert cli.main(["district"]) == 0
+    assert cli.main(["--lang", "en", "district", "--server", "https://simpul.example"]) == 0
+    assert calls == [(None, None, None), (None, "en", "https://simpul.example")]

@@ -58,7 +58,7 @@ SAME_IN_BOTH = {
 
 def gui_codes() -> set[str]:
     found: set[str] = set()
-    for path in UI.glob("*.py"):
+    for path in UI.rglob("*.py"):
         found |= set(re.findall(r"[\"'](gui_[a-z0-9_]+)[\"']", path.read_text(encoding="utf-8")))
     return found
 

@@ -304,9 +304,7 @@ def test_case_lists_are_covered(cases: list[dict[str, Any]]) -> None:
     assert {d["status"] for d in cases} == set(taxonomy.codes("case_status"))
     assert {d["channel"] for d in cases} == set(taxonomy.codes("report_channel"))
     assert {d["place"] for d in cases} == set(taxonomy.codes("place"))
-    assert {s["type"] for d in cases for s in d["services"]} == set(
-        taxonomy.codes("service_type")
-    )
+    assert {s["type"] for d in cases for s in d["services"]} == set(taxonomy.codes("service_type"))
     assert {d["consent"]["given_by"] for d in cases} == set(taxonomy.codes("consent_by"))
     legal = {d.get("legal_status") for d in cases}
     assert {"tidak_dilaporkan", "lapor_polisi", "penyidikan", "putusan"} <= legal
