@@ -9,27 +9,24 @@ only.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
+from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
     QMenu,
     QProgressDialog,
     QStackedWidget,
-    QToolBar,
     QWidget,
 )
 
 from desktop.ui.autolock import IdleWatcher
 from desktop.ui.context import AppContext
 from desktop.ui.unlock import LockScreen
+from desktop.ui.widgets import make_action, navigation_shell, text_toolbar
 from simpul.errors import UserError
 
 if TYPE_CHECKING:
@@ -141,17 +138,7 @@ class MainWindow(QMainWindow):
             self.settings_page,
         ):
             self.pages.addWidget(page)
-        self.navigation = QListWidget()
-        self.navigation.setObjectName("navigation")
-        self.navigation.setFixedWidth(200)
-        for _code in NAVIGATION:
-            self.navigation.addItem(QListWidgetItem())
-        self.shell = QWidget()
-        shell_layout = QHBoxLayout(self.shell)
-        shell_layout.setContentsMargins(0, 0, 0, 0)
-        shell_layout.setSpacing(0)
-        shell_layout.addWidget(self.navigation)
-        shell_layout.addWidget(self.pages, 1)
+        self.navigation, self.shell = navigation_shell(self.pages, len(NAVIGATION))
         self.stack.addWidget(self.shell)
         self.sync = SyncController(ctx, self)
         self.sync_status = SyncStatusWidget(ctx, self.sync)
@@ -166,17 +153,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ set-up
 
     def _make_actions(self) -> None:
-        def action(
-            name: str, slot: Callable[[], object], shortcut: QKeySequence | None = None
-        ) -> QAction:
-            act = QAction(self)
-            act.setObjectName(name)
-            if shortcut is not None:
-                act.setShortcut(shortcut)
-            act.triggered.connect(slot)
-            self.addAction(act)  # shortcuts work even with the menu bar hidden
-            return act
-
+        action = partial(make_action, self)
         self.new_case_action = action(
             "new_case", self._on_new_case_triggered, QKeySequence(QKeySequence.StandardKey.New)
         )
@@ -204,11 +181,7 @@ class MainWindow(QMainWindow):
         self.menuBar().addMenu(self.file_menu)
         self.menuBar().addMenu(self.sync_menu)
 
-        self.toolbar = QToolBar()
-        self.toolbar.setObjectName("main_toolbar")
-        self.toolbar.setMovable(False)
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.toolbar.setIconSize(QSize(16, 16))
+        self.toolbar = text_toolbar()
         self.toolbar.addAction(self.new_case_action)
         self.toolbar.addAction(self.new_outreach_action)
         self.toolbar.addSeparator()

@@ -2,10 +2,11 @@
 
 A subclass names its header codes (:attr:`RowTableModel.HEADERS`) and says how a row shows in
 a column (:meth:`RowTableModel.display`), and optionally how it sorts
-(:meth:`RowTableModel.sort_key`), its tooltip and which columns hold numbers. The model sorts
-its own rows when the view asks (``sort``): a ``QSortFilterProxyModel`` calls ``data`` once
-per comparison, ~70,000 Python calls for 5,000 rows, while ``sorted`` with a key takes a few
-milliseconds. ``SORT_ROLE`` gives the value a column sorts by, for a proxy that wants it.
+(:meth:`RowTableModel.sort_key`), its tooltips, its text colour and which columns hold
+numbers. The model sorts its own rows when the view asks (``sort``): a
+``QSortFilterProxyModel`` calls ``data`` once per comparison, ~70,000 Python calls for 5,000
+rows, while ``sorted`` with a key takes a few milliseconds. ``SORT_ROLE`` gives the value a
+column sorts by, for a proxy that wants it.
 """
 
 from __future__ import annotations
@@ -34,6 +35,19 @@ Index = QModelIndex | QPersistentModelIndex
 R = TypeVar("R")
 
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+# The roles a cell answers; a view asks for a dozen per cell and repaint (fonts, decorations,
+# check states…): the others are refused before any Python work is done.
+_ROLES = frozenset(
+    int(role)
+    for role in (
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.ForegroundRole,
+        SORT_ROLE,
+    )
+)
 
 
 class RowTableModel(QAbstractTableModel, Generic[R]):
@@ -65,6 +79,14 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
 
     def tooltip(self, row: R, column: int) -> str | None:
         """The tooltip of a cell, if any."""
+        return None
+
+    def foreground(self, row: R, column: int) -> object:
+        """The text colour of a cell (a ``QColor`` or ``QBrush``), or None for the usual."""
+        return None
+
+    def header_tooltip(self, section: int) -> str | None:
+        """The tooltip of a column's header, if any."""
         return None
 
     # ------------------------------------------------------------------ rows
@@ -119,7 +141,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if int(role) not in _ROLES or not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row, column = self._rows[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
@@ -130,6 +152,8 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
             return _RIGHT
         if role == Qt.ItemDataRole.ToolTipRole:
             return self.tooltip(row, column)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self.foreground(row, column)
         return None
 
     def headerData(
@@ -138,12 +162,12 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         orientation: Qt.Orientation,
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> object:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.HEADERS)
-        ):
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.HEADERS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return self._texts.t(self.HEADERS[section])
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.header_tooltip(section)
         return None
 
     @Slot()

@@ -15,7 +15,6 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -28,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop.ui.context import AppContext
 from desktop.ui.passphrase import PassphraseFields, secret_field
-from desktop.ui.widgets import busy_bar, heading, set_tone
+from desktop.ui.widgets import busy_bar, centered_card, heading, set_tone
 from simpul.errors import UserError
 
 if TYPE_CHECKING:
@@ -338,27 +337,12 @@ class LockScreen(QWidget):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("lock_screen")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.unlock = UnlockPanel(ctx)
         self.recovery = RecoveryPanel(ctx)
         self.panels = QStackedWidget()
         self.panels.addWidget(self.unlock)
         self.panels.addWidget(self.recovery)
-        card = QFrame()
-        card.setObjectName("unlock_card")
-        card.setFixedWidth(480)
-        card_layout = QVBoxLayout(card)
-        card_layout.setContentsMargins(28, 24, 28, 24)
-        card_layout.addWidget(self.panels)
-        row = QHBoxLayout()  # not an alignment flag: that would lose the wrapped lines' height
-        row.addStretch(1)
-        row.addWidget(card)
-        row.addStretch(1)
-        outer = QVBoxLayout(self)
-        outer.addStretch(1)
-        outer.addLayout(row)
-        outer.addStretch(2)
+        centered_card(self, 480).addWidget(self.panels)
         self.unlock.forgot_clicked.connect(self._on_forgot_clicked)
         self.recovery.back_clicked.connect(self.show_unlock)
         self.panels.currentChanged.connect(self._on_panel_changed)

@@ -7,13 +7,10 @@ import unicodedata
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -28,9 +25,9 @@ from desktop.ui.context import AppContext
 from desktop.ui.enrollform import EnrollForm
 from desktop.ui.passphrase import PassphraseFields
 from desktop.ui.printing import print_recovery_sheet
-from desktop.ui.widgets import busy_bar, set_tone
+from desktop.ui.widgets import VillagePicker, busy_bar, set_tone
 from simpul.errors import UserError
-from simpul.records.wilayah import Village, load_regions
+from simpul.records.wilayah import Village
 
 __all__ = ["SetupWizard"]
 
@@ -85,97 +82,32 @@ class LanguagePage(_Page):
         self.english.setText(t("gui_language_en"))
 
 
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).casefold()
-
-
 class VillagePage(_Page):
     """The village from Pemalang's list: filter by kecamatan, search as you type."""
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
-        regions = load_regions()
-        self._villages = regions.villages()
-        self.kecamatan = QComboBox()
-        self.kecamatan.setObjectName("kecamatan")
-        self.kecamatan.addItem("", None)
-        for kecamatan in regions.kecamatans():
-            self.kecamatan.addItem(kecamatan.name, kecamatan.code)
-        self.search = QLineEdit()
-        self.search.setObjectName("village_search")
-        self.search.setClearButtonEnabled(True)
-        self.list = QListWidget()
-        self.list.setObjectName("villages")
-        self._kecamatan_label = QLabel()
-        self._search_label = QLabel()
-        self._count = QLabel()
-        set_tone(self._count, "hint")
-        form = QFormLayout()
-        form.addRow(self._kecamatan_label, self.kecamatan)
-        form.addRow(self._search_label, self.search)
+        self.picker = VillagePicker(ctx.texts)
+        self.kecamatan = self.picker.kecamatan
+        self.search = self.picker.search
+        self.list = self.picker.list
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.list, 1)
-        layout.addWidget(self._count)
-        self.kecamatan.currentIndexChanged.connect(self._on_filter_changed)
-        self.search.textChanged.connect(self._on_filter_changed)
-        self.list.itemSelectionChanged.connect(self._on_selection_changed)
+        layout.addWidget(self.picker)
+        self.picker.changed.connect(self.completeChanged)
         self._retranslate()
 
     def selected(self) -> Village | None:
         """The village chosen, if any."""
-        item = self.list.currentItem()
-        if item is None or not item.isSelected():
-            return None
-        code = item.data(Qt.ItemDataRole.UserRole)
-        return load_regions().village(str(code))
+        return self.picker.selected()
 
     def isComplete(self) -> bool:
         return self.selected() is not None
-
-    @Slot()
-    def _on_filter_changed(self) -> None:
-        self._fill()
-
-    @Slot()
-    def _on_selection_changed(self) -> None:
-        self.completeChanged.emit()
-
-    def _fill(self) -> None:
-        chosen = self.selected()
-        kecamatan = self.kecamatan.currentData()
-        needle = _fold(self.search.text().strip())
-        t = self.ctx.texts.t
-        self.list.clear()
-        shown = 0
-        for village in self._villages:
-            if kecamatan and village.kecamatan_code != kecamatan:
-                continue
-            if needle and needle not in _fold(f"{village.name} {village.kecamatan_name}"):
-                continue
-            kind = t("gui_kelurahan") if village.kind == "kelurahan" else t("gui_desa")
-            text = t(
-                "gui_village_item", kind=kind, name=village.name, kecamatan=village.kecamatan_name
-            )
-            item = QListWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, village.code)
-            self.list.addItem(item)
-            shown += 1
-            if chosen is not None and chosen.code == village.code:
-                self.list.setCurrentItem(item)
-        self._count.setText(t("gui_village_count", count=shown))
-        self.completeChanged.emit()
 
     @Slot()
     def _retranslate(self) -> None:
         t = self.ctx.texts.t
         self.setTitle(t("gui_wizard_village"))
         self.setSubTitle(t("gui_wizard_village_sub"))
-        self._kecamatan_label.setText(t("gui_kecamatan"))
-        self._search_label.setText(t("gui_search"))
-        self.search.setPlaceholderText(t("gui_village_search_hint"))
-        self.kecamatan.setItemText(0, t("gui_all_kecamatan"))
-        self._fill()
 
 
 class UserPage(_Page):

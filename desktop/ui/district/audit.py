@@ -14,24 +14,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    Slot,
-)
+from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -39,8 +29,10 @@ from PySide6.QtWidgets import (
 from desktop.sync.staff import AuditEntry
 from desktop.ui.district.context import DistrictContext
 from desktop.ui.district.devices import error_text, short_device, when_text
+from desktop.ui.district.fetch import PageFetches
 from desktop.ui.language import Texts
-from desktop.ui.widgets import busy_bar, heading, set_tone
+from desktop.ui.tablemodel import RowTableModel
+from desktop.ui.widgets import busy_bar, heading, row_table, set_tone
 from simpul.errors import UserError
 from simpul.records.wilayah import UnknownVillageError, load_regions
 
@@ -48,8 +40,6 @@ __all__ = ["ACTIONS", "PAGE_SIZE", "AuditPage", "AuditRow", "AuditTableModel", "
 
 PAGE_SIZE = 200
 """Entries read at first and added by each "load more" (the server answers the newest N)."""
-
-SORT_ROLE = Qt.ItemDataRole.UserRole
 
 ACTIONS: dict[str, str] = {
     "login": "gui_dm_audit_a_login",
@@ -79,7 +69,6 @@ ACTIONS: dict[str, str] = {
 """The action codes the server writes (``district.service`` ``_audit``, ``district.reports``
 ``audit_read``) and their words; a code from a newer server is shown as it is."""
 
-_Index = QModelIndex | QPersistentModelIndex
 _VILLAGE_CODE = re.compile(r"33\.27\.\d{2}\.\d{4}")
 _DEVICE_ID = re.compile(r"[0-9a-f]{8,64}")
 _RECORD_CODE = re.compile(r"^[A-Za-z]{3}-\d{6}-\d{4}-[A-Za-z2-7]{2}-\d{4}$")
@@ -162,106 +151,29 @@ class AuditRow:
     record_code: str | None = None
 
 
-class AuditTableModel(QAbstractTableModel):
+class AuditTableModel(RowTableModel[AuditRow]):
     """Columns: time, actor, action, record, details (newest first unless sorted otherwise)."""
 
     TIME, ACTOR, ACTION, RECORD, DETAIL = range(5)
-    _HEADERS = (
+    HEADERS = (
         "gui_dm_audit_col_time",
         "gui_dm_audit_col_actor",
         "gui_dm_audit_col_action",
         "gui_dm_audit_col_record",
         "gui_dm_audit_col_detail",
     )
+    LABEL_COLUMNS = frozenset({ACTOR, ACTION})
 
     def __init__(self, texts: Texts, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._texts = texts
-        self._rows: list[AuditRow] = []
+        super().__init__(texts, parent)
         self._order: dict[int, int] = {}
-        self._sort_column = -1
-        self._sort_order = Qt.SortOrder.AscendingOrder
-        texts.changed.connect(self._on_language_changed)
 
     def set_rows(self, rows: Sequence[AuditRow]) -> None:
         """Replace every row (rows come newest first; none after sign-out)."""
-        self.beginResetModel()
         self._order = {id(r): n for n, r in enumerate(rows)}
-        self._rows = self._sorted(rows)
-        self.endResetModel()
+        super().set_rows(rows)
 
-    def row_at(self, row: int) -> AuditRow:
-        """The entry shown on ``row``."""
-        return self._rows[row]
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self._sort_column, self._sort_order = column, order
-        if not self._rows:
-            return
-        self.layoutAboutToBeChanged.emit()
-        before = {id(row): n for n, row in enumerate(self._rows)}
-        self._rows = self._sorted(self._rows)
-        moved = self.persistentIndexList()
-        if moved:
-            where = [0] * len(self._rows)
-            for n, row in enumerate(self._rows):
-                where[before[id(row)]] = n
-            self.changePersistentIndexList(
-                moved, [self.index(where[i.row()], i.column()) for i in moved]
-            )
-        self.layoutChanged.emit()
-
-    def _sorted(self, rows: Sequence[AuditRow]) -> list[AuditRow]:
-        column = self._sort_column
-        if not 0 <= column < len(self._HEADERS):
-            return list(rows)
-        return sorted(
-            rows,
-            key=lambda row: self._sort_key(row, column),
-            reverse=self._sort_order == Qt.SortOrder.DescendingOrder,
-        )
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._HEADERS)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row, column = self._rows[index.row()], index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, column)
-        if role == SORT_ROLE:
-            return self._sort_key(row, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            entry = row.entry
-            if column == self.ACTOR:
-                return entry.actor
-            if column == self.ACTION:
-                return entry.action
-            if column == self.RECORD:
-                return entry.record_id
-            if column == self.DETAIL:
-                return entry.detail
-        return None
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> object:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self._HEADERS)
-        ):
-            return self._texts.t(self._HEADERS[section])
-        return None
-
-    def _display(self, row: AuditRow, column: int) -> str | None:
+    def display(self, row: AuditRow, column: int) -> str | None:
         entry = row.entry
         if column == self.TIME:
             return when_text(self._texts, entry.at, seconds=True)
@@ -275,26 +187,27 @@ class AuditTableModel(QAbstractTableModel):
             return detail_text(self._texts, entry.detail)
         return None
 
-    def _sort_key(self, row: AuditRow, column: int) -> Any:
+    def tooltip(self, row: AuditRow, column: int) -> str | None:
+        entry = row.entry
+        if column == self.ACTOR:
+            return entry.actor
+        if column == self.ACTION:
+            return entry.action
+        if column == self.RECORD:
+            return entry.record_id
+        if column == self.DETAIL:
+            return entry.detail
+        return None
+
+    def sort_key(self, row: AuditRow, column: int) -> Any:
         if column == self.TIME:
             # the server's order breaks ties between entries of the same instant
             return (row.entry.at.timestamp(), -self._order.get(id(row), 0))
-        return (self._display(row, column) or "").casefold()
-
-    @Slot()
-    def _on_language_changed(self) -> None:
-        if self._sort_column in (self.ACTOR, self.ACTION):
-            self.sort(self._sort_column, self._sort_order)
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._HEADERS) - 1)
-        if self._rows:
-            self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self._rows) - 1, len(self._HEADERS) - 1)
-            )
+        return super().sort_key(row, column)
 
 
 @dataclass(frozen=True, slots=True)
 class _Answer:
-    generation: int
     entries: list[AuditEntry]
     record_id: str | None
     record_code: str | None
@@ -309,8 +222,6 @@ class AuditPage(QWidget):
         self._ctx = ctx
         self._all: list[AuditRow] = []
         self._loaded = False
-        self._generation = 0
-        self._tasks = 0
         self.page_size = PAGE_SIZE
         """Entries read at first and added by each "load more"."""
         self._limit: int | None = None
@@ -341,27 +252,17 @@ class AuditPage(QWidget):
         self.more_button = QPushButton()
         self.more_button.setObjectName("audit_more")
         self.busy = busy_bar()
+        self._fetches = PageFetches(ctx, self.busy, self._update_buttons)
         self.message = QLabel()
         self.message.setObjectName("audit_message")
         self.message.setWordWrap(True)
         set_tone(self.message, "problem")
         self.message.hide()
         self.model = AuditTableModel(ctx.texts, self)
-        self.table = QTableView()
-        self.table.setObjectName("audit_table")
-        self.table.setModel(self.model)
+        self.table = row_table(self.model, "audit_table", AuditTableModel.DETAIL, single=False)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(AuditTableModel.TIME, Qt.SortOrder.DescendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(AuditTableModel.DETAIL, QHeaderView.ResizeMode.Stretch)
-        header.setResizeContentsPrecision(50)
+        self.table.horizontalHeader().setResizeContentsPrecision(50)
         self.count = QLabel()
         set_tone(self.count, "hint")
         self.empty = QLabel()
@@ -412,7 +313,7 @@ class AuditPage(QWidget):
         """Read the newest entries each time the page is shown (the log grows with every
         step taken elsewhere, this window's own included)."""
         super().showEvent(event)
-        if self._ctx.signed_in_now and self._ctx.can("audit") and self._tasks == 0:
+        if self._ctx.signed_in_now and self._ctx.can("audit") and self._fetches.running == 0:
             self.refresh()
 
     @Slot()
@@ -423,9 +324,8 @@ class AuditPage(QWidget):
 
     @Slot()
     def _on_signed_out(self) -> None:
-        self._generation += 1
+        self._fetches.drop()
         self._loaded = False
-        self._tasks = 0
         self._all = []
         self._limit = None
         self._full = False
@@ -435,7 +335,6 @@ class AuditPage(QWidget):
         self._fill_filters()
         self.message.clear()
         self.message.hide()
-        self.busy.hide()
         self._update_buttons()
         self._update_count()
 
@@ -460,27 +359,15 @@ class AuditPage(QWidget):
         client = self._ctx.client
         if client is None or not self._ctx.can("audit"):
             return
-        generation = self._generation
 
         def work() -> _Answer:
             record_id, record_code = _resolve_record(client, needle)
             entries = list(client.audit(record_id, limit=limit))
-            return _Answer(generation, entries, record_id, record_code, limit)
+            return _Answer(entries, record_id, record_code, limit)
 
-        self._tasks += 1
-        self.busy.show()
-        self._update_buttons()
-        self._ctx.runner.submit(work, done=self._on_loaded, failed=self._on_failed)
-
-    def _end(self) -> None:
-        self._tasks = max(0, self._tasks - 1)
-        self.busy.setVisible(self._tasks > 0)
-        self._update_buttons()
+        self._fetches.submit(work, self._on_loaded, self._on_failed)
 
     def _on_loaded(self, answer: _Answer) -> None:
-        if answer.generation != self._generation:
-            return
-        self._end()
         self._loaded = True
         self.message.clear()
         self.message.hide()
@@ -500,11 +387,6 @@ class AuditPage(QWidget):
         self._apply_filters()
 
     def _on_failed(self, exc: UserError) -> None:
-        if not self._ctx.signed_in_now:
-            return
-        self._end()
-        if self._ctx.session_failed(exc):
-            return
         self.message.setText(error_text(self._ctx.texts, exc))
         self.message.show()
 
@@ -576,7 +458,7 @@ class AuditPage(QWidget):
 
     def _update_buttons(self) -> None:
         allowed = self._ctx.signed_in_now and self._ctx.can("audit")
-        idle = self._tasks == 0
+        idle = self._fetches.running == 0
         for widget in (self.find_button, self.refresh_button, self.more_button):
             widget.setEnabled(allowed and idle)
         self.record_filter.setEnabled(allowed)

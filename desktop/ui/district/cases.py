@@ -18,15 +18,12 @@ from typing import Any, ClassVar
 from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -37,9 +34,10 @@ from desktop.ui.caseform_fields import DateField
 from desktop.ui.caseform_rules import display_date
 from desktop.ui.district.caseview import DistrictCaseWindow
 from desktop.ui.district.context import DistrictContext
+from desktop.ui.district.fetch import PageFetches
 from desktop.ui.language import Texts
-from desktop.ui.tablemodel import SORT_ROLE, Index, RowTableModel
-from desktop.ui.widgets import busy_bar, heading, set_tone
+from desktop.ui.tablemodel import RowTableModel
+from desktop.ui.widgets import busy_bar, heading, row_table, set_tone
 from simpul.errors import UserError
 from simpul.records.taxonomy import load_taxonomy
 from simpul.records.wilayah import load_regions
@@ -63,15 +61,6 @@ SORTS: tuple[str, ...] = ("reported", "code", "village", "status", "updated")
 """The server's sort orders, in the order the sort box offers them."""
 
 _OVERDUE_COLOUR = QColor("#b71c1c")
-_ROLES = frozenset(
-    {
-        Qt.ItemDataRole.DisplayRole,
-        Qt.ItemDataRole.ForegroundRole,
-        Qt.ItemDataRole.ToolTipRole,
-        Qt.ItemDataRole.TextAlignmentRole,
-        SORT_ROLE,
-    }
-)
 _REVIEW_COLOUR = QColor("#7a5200")
 
 
@@ -191,21 +180,12 @@ class DistrictCaseModel(RowTableModel[RecordSummary]):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """The server sorts (the sort box): a page is never re-sorted on its own."""
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if role not in _ROLES:
-            return None  # font, decoration, check state...: asked for every cell painted
-        if (
-            role == Qt.ItemDataRole.ForegroundRole
-            and index.isValid()
-            and 0 <= index.row() < self.rowCount()
-        ):
-            row = self.row_at(index.row())
-            if index.column() == self.OVERDUE and row.overdue:
-                return QBrush(_OVERDUE_COLOUR)
-            if index.column() == self.REVIEW and row.needs_review:
-                return QBrush(_REVIEW_COLOUR)
-            return None
-        return super().data(index, role)
+    def foreground(self, row: RecordSummary, column: int) -> object:
+        if column == self.OVERDUE and row.overdue:
+            return QBrush(_OVERDUE_COLOUR)
+        if column == self.REVIEW and row.needs_review:
+            return QBrush(_REVIEW_COLOUR)
+        return None
 
 
 class DistrictCasesPage(QWidget):
@@ -221,7 +201,6 @@ class DistrictCasesPage(QWidget):
     def __init__(self, ctx: DistrictContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
-        self._generation = 0
         self._failure: UserError | None = None
         self._offset = 0
         self.total = 0
@@ -275,22 +254,12 @@ class DistrictCasesPage(QWidget):
         self._debounce.timeout.connect(self.refresh)
 
         self.model = DistrictCaseModel(ctx.texts, self)
-        self.table = QTableView()
-        self.table.setObjectName("district_cases_table")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        header = self.table.horizontalHeader()
         # Widths are measured once per session and language (first page), not at every page
         # or filter change: measuring asks ``data`` thousands of times (the 300 ms budget).
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(DistrictCaseModel.VIOLENCE, QHeaderView.ResizeMode.Stretch)
-        header.setResizeContentsPrecision(0)
+        self.table = row_table(
+            self.model, "district_cases_table", DistrictCaseModel.VIOLENCE, fit=False
+        )
+        self.table.horizontalHeader().setResizeContentsPrecision(0)
         self._sized = False
         self.table.activated.connect(self._open_row)
 
@@ -301,6 +270,7 @@ class DistrictCasesPage(QWidget):
         set_tone(self.range_label, "hint")
         self.busy = busy_bar()
         self.busy.setMaximumWidth(160)
+        self._fetches = PageFetches(ctx, self.busy)
         self.prev_button = QPushButton()
         self.prev_button.setObjectName("prev_page")
         self.next_button = QPushButton()
@@ -430,8 +400,7 @@ class DistrictCasesPage(QWidget):
         client = self._ctx.client
         if client is None or not self._ctx.can("read"):
             return
-        self._generation += 1
-        generation = self._generation
+        self._fetches.drop()  # an answer still on its way is replaced by this one
         query = self.current_query()
         self._show_problem_dates()
         arguments = query.arguments()
@@ -440,17 +409,9 @@ class DistrictCasesPage(QWidget):
             page: RecordPage = client.list_records(**arguments, limit=PAGE_SIZE, offset=offset)
             return page
 
-        self.busy.show()
-        self._ctx.runner.submit(
-            work,
-            done=lambda page: self._on_page(generation, query, page),
-            failed=lambda exc: self._on_failed(generation, exc),
-        )
+        self._fetches.submit(work, lambda page: self._on_page(query, page), self._on_failed)
 
-    def _on_page(self, generation: int, query: CaseQuery, page: RecordPage) -> None:
-        if generation != self._generation or self._ctx.client is None:
-            return  # a newer request replaced this one, or the session ended
-        self.busy.hide()
+    def _on_page(self, query: CaseQuery, page: RecordPage) -> None:
         self._failure = None
         self.message.hide()
         self.loaded_query = query
@@ -463,12 +424,7 @@ class DistrictCasesPage(QWidget):
         self._show_state()
         self.page_loaded.emit()
 
-    def _on_failed(self, generation: int, exc: UserError) -> None:
-        if generation != self._generation:
-            return
-        self.busy.hide()
-        if self._ctx.session_failed(exc):
-            return  # signed out: the sign-in screen says why
+    def _on_failed(self, exc: UserError) -> None:
         self._failure = exc
         self._show_failure()
         self._show_state()
@@ -549,7 +505,7 @@ class DistrictCasesPage(QWidget):
         """Forget every row, the filters and the search, and close every case window (on
         sign-out: the search text may be anything a person typed)."""
         self._debounce.stop()
-        self._generation += 1  # an answer still on its way is dropped
+        self._fetches.drop()  # an answer still on its way is dropped
         for window in list(self.windows):
             window.close()
         self.windows.clear()
@@ -559,7 +515,6 @@ class DistrictCasesPage(QWidget):
         self.total = 0
         self.model.set_rows([])
         self._sized = False
-        self.busy.hide()
         self._failure = None
         self.message.hide()
         self._show_state()

@@ -21,6 +21,7 @@ from desktop.ui.caseform_ops import CaseSnapshot
 from desktop.ui.caseform_rules import changed_labels, item_numbers
 from desktop.ui.district.casefollowup import FollowupDialog
 from desktop.ui.district.context import DistrictContext
+from desktop.ui.district.fetch import PageFetches
 from desktop.ui.language import Texts
 from desktop.ui.widgets import busy_bar, set_tone
 from simpul.changes import ChangeFormatError, ChangeId, FieldEdit, Hlc
@@ -113,6 +114,7 @@ class DistrictCaseWindow(QWidget):
         self.followup: FollowupDialog | None = None
         self.view = DistrictCaseView(ctx.texts)
         self.busy = busy_bar()
+        self._fetches = PageFetches(ctx, self.busy)
         self.notice = QLabel()
         self.notice.setObjectName("case_notice")
         self.notice.setWordWrap(True)
@@ -144,15 +146,13 @@ class DistrictCaseWindow(QWidget):
         client = self.ctx.client
         if client is None:
             return
-        self.busy.show()
         record_id = self.record_id
-        self.ctx.runner.submit(
-            lambda: client.read_record(record_id), done=self.show_detail, failed=self._on_failed
+        self._fetches.submit(
+            lambda: client.read_record(record_id), self.show_detail, self._on_failed
         )
 
     def show_detail(self, detail: RecordDetail) -> None:
         """Show a case the server answered."""
-        self.busy.hide()
         if self.ctx.client is None:
             return  # signed out while it was read
         self.detail = detail
@@ -163,9 +163,6 @@ class DistrictCaseWindow(QWidget):
         self.loaded.emit()
 
     def _on_failed(self, exc: UserError) -> None:
-        self.busy.hide()
-        if self.ctx.session_failed(exc):
-            return
         self._failure = exc
         self._show_failure()
 

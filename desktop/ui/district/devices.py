@@ -8,36 +8,22 @@ forgotten when the dialog closes or the session ends.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    Slot,
-)
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QColor, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
-    QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QSpinBox,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -45,8 +31,10 @@ from PySide6.QtWidgets import (
 from desktop.sync.enroll import parse_enrollment_file
 from desktop.sync.staff import Device, Enrollment
 from desktop.ui.district.context import DistrictContext
+from desktop.ui.district.fetch import PageFetches
 from desktop.ui.language import Texts
-from desktop.ui.widgets import busy_bar, heading, set_tone
+from desktop.ui.tablemodel import RowTableModel
+from desktop.ui.widgets import VillagePicker, busy_bar, heading, row_table, set_tone
 from simpul.errors import UserError
 from simpul.files import write_atomic
 from simpul.records.derived import device_tag
@@ -57,14 +45,10 @@ __all__ = [
     "DeviceTableModel",
     "DevicesPage",
     "EnrollmentDialog",
-    "VillagePicker",
     "error_text",
     "short_device",
     "when_text",
 ]
-
-SORT_ROLE = Qt.ItemDataRole.UserRole
-"""The raw value a column sorts by (a timestamp, a count) rather than its display text."""
 
 DEFAULT_TTL_HOURS = 72
 MAX_TTL_HOURS = 24 * 90
@@ -72,7 +56,6 @@ MAX_TTL_HOURS = 24 * 90
 
 ENROLLMENT_SUFFIX = ".simpul-enrollment"
 
-_Index = QModelIndex | QPersistentModelIndex
 _REVOKED_COLOUR = QColor("#78909c")
 
 # Refusals the pages word themselves (the shared catalogue words them for the village laptop).
@@ -150,12 +133,12 @@ class DeviceRow:
         return needle in hay.casefold()
 
 
-class DeviceTableModel(QAbstractTableModel):
+class DeviceTableModel(RowTableModel[DeviceRow]):
     """Columns: device, village, kecamatan, enrolled, last contact, last bundle, pending
     estimate, status. The model sorts its own rows (``sort``, called from the header)."""
 
     DEVICE, VILLAGE, KECAMATAN, ENROLLED, CONTACT, BUNDLE, PENDING, STATUS = range(8)
-    _HEADERS = (
+    HEADERS = (
         "gui_dm_dev_col_device",
         "gui_dm_dev_col_village",
         "gui_dm_dev_col_kecamatan",
@@ -165,93 +148,20 @@ class DeviceTableModel(QAbstractTableModel):
         "gui_dm_dev_col_pending",
         "gui_col_status",
     )
-
-    def __init__(self, texts: Texts, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._texts = texts
-        self._rows: list[DeviceRow] = []
-        self._sort_column = -1
-        self._sort_order = Qt.SortOrder.AscendingOrder
-        texts.changed.connect(self._on_language_changed)
-
-    def set_rows(self, rows: Sequence[DeviceRow]) -> None:
-        """Replace every row (after a load or a filter change; none after sign-out)."""
-        self.beginResetModel()
-        self._rows = self._sorted(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> DeviceRow:
-        """The device shown on ``row``."""
-        return self._rows[row]
+    NUMBER_COLUMNS = frozenset({PENDING})
+    LABEL_COLUMNS = frozenset({STATUS})
 
     def row_of(self, device_id: str) -> int:
         """The row showing ``device_id``, or -1."""
         return next((n for n, r in enumerate(self._rows) if r.device.device_id == device_id), -1)
 
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self._sort_column, self._sort_order = column, order
-        if not self._rows:
-            return
-        self.layoutAboutToBeChanged.emit()
-        before = {id(row): n for n, row in enumerate(self._rows)}
-        self._rows = self._sorted(self._rows)
-        moved = self.persistentIndexList()
-        if moved:
-            where = [0] * len(self._rows)
-            for n, row in enumerate(self._rows):
-                where[before[id(row)]] = n
-            self.changePersistentIndexList(
-                moved, [self.index(where[i.row()], i.column()) for i in moved]
-            )
-        self.layoutChanged.emit()
+    def header_tooltip(self, section: int) -> str | None:
+        return self._texts.t("gui_dm_dev_pending_tip") if section == self.PENDING else None
 
-    def _sorted(self, rows: Sequence[DeviceRow]) -> list[DeviceRow]:
-        column = self._sort_column
-        if not 0 <= column < len(self._HEADERS):
-            return list(rows)
-        return sorted(
-            rows,
-            key=lambda row: self._sort_key(row, column),
-            reverse=self._sort_order == Qt.SortOrder.DescendingOrder,
-        )
+    def foreground(self, row: DeviceRow, column: int) -> object:
+        return _REVOKED_COLOUR if row.revoked else None
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._HEADERS)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row, column = self._rows[index.row()], index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, column)
-        if role == SORT_ROLE:
-            return self._sort_key(row, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, column)
-        if role == Qt.ItemDataRole.ForegroundRole and row.revoked:
-            return _REVOKED_COLOUR
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == self.PENDING:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> object:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._HEADERS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._texts.t(self._HEADERS[section])
-        if role == Qt.ItemDataRole.ToolTipRole and section == self.PENDING:
-            return self._texts.t("gui_dm_dev_pending_tip")
-        return None
-
-    def _display(self, row: DeviceRow, column: int) -> str | None:
+    def display(self, row: DeviceRow, column: int) -> str | None:
         t = self._texts.t
         device = row.device
         if column == self.DEVICE:
@@ -276,7 +186,7 @@ class DeviceTableModel(QAbstractTableModel):
             return t("gui_dm_dev_revoked" if row.revoked else "gui_dm_dev_active")
         return None
 
-    def _tooltip(self, row: DeviceRow, column: int) -> str | None:
+    def tooltip(self, row: DeviceRow, column: int) -> str | None:
         t = self._texts.t
         device = row.device
         if column == self.DEVICE:
@@ -291,7 +201,7 @@ class DeviceTableModel(QAbstractTableModel):
             return t("gui_dm_dev_revoked_tip", when=when_text(self._texts, device.revoked_at))
         return None
 
-    def _sort_key(self, row: DeviceRow, column: int) -> Any:
+    def sort_key(self, row: DeviceRow, column: int) -> Any:
         device = row.device
         if column == self.ENROLLED:
             return _moment_key(device.enrolled_at)
@@ -301,105 +211,10 @@ class DeviceTableModel(QAbstractTableModel):
             return _moment_key(device.last_bundle_at)
         if column == self.PENDING:
             return -1 if device.pending_estimate is None else device.pending_estimate
-        return (self._display(row, column) or "").casefold()
-
-    @Slot()
-    def _on_language_changed(self) -> None:
-        if self._sort_column == self.STATUS:
-            self.sort(self._sort_column, self._sort_order)
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._HEADERS) - 1)
-        if self._rows:
-            self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self._rows) - 1, len(self._HEADERS) - 1)
-            )
+        return super().sort_key(row, column)
 
 
 # --------------------------------------------------------------------------- enrollment
-
-
-class VillagePicker(QWidget):
-    """A village of Pemalang: filter by kecamatan, search as you type (as the first-run
-    wizard's village page does).
-
-    Signals:
-        (none of its own; ``list.itemSelectionChanged`` tells a choice changed)
-    """
-
-    def __init__(self, texts: Texts, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._texts = texts
-        regions = load_regions()
-        self._villages = regions.villages()
-        self.kecamatan = QComboBox()
-        self.kecamatan.setObjectName("enroll_kecamatan")
-        self.kecamatan.addItem("", None)
-        for kecamatan in regions.kecamatans():
-            self.kecamatan.addItem(kecamatan.name, kecamatan.code)
-        self.search = QLineEdit()
-        self.search.setObjectName("enroll_village_search")
-        self.search.setClearButtonEnabled(True)
-        self.list = QListWidget()
-        self.list.setObjectName("villages")
-        self._kecamatan_label = QLabel()
-        self._kecamatan_label.setBuddy(self.kecamatan)
-        self._search_label = QLabel()
-        self._search_label.setBuddy(self.search)
-        self._count = QLabel()
-        set_tone(self._count, "hint")
-        form = QFormLayout()
-        form.setContentsMargins(0, 0, 0, 0)
-        form.addRow(self._kecamatan_label, self.kecamatan)
-        form.addRow(self._search_label, self.search)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(form)
-        layout.addWidget(self.list, 1)
-        layout.addWidget(self._count)
-        self.kecamatan.currentIndexChanged.connect(self._fill)
-        self.search.textChanged.connect(self._fill)
-        texts.changed.connect(self._retranslate)
-        self._retranslate()
-
-    def selected(self) -> Village | None:
-        """The village chosen, if any."""
-        item = self.list.currentItem()
-        if item is None or not item.isSelected():
-            return None
-        return _village(str(item.data(Qt.ItemDataRole.UserRole)))
-
-    @Slot()
-    def _fill(self) -> None:
-        chosen = self.selected()
-        kecamatan = self.kecamatan.currentData()
-        needle = self.search.text().strip().casefold()
-        t = self._texts.t
-        self.list.clear()
-        shown = 0
-        for village in self._villages:
-            if kecamatan and village.kecamatan_code != kecamatan:
-                continue
-            if needle and needle not in f"{village.name} {village.kecamatan_name}".casefold():
-                continue
-            kind = t("gui_kelurahan") if village.kind == "kelurahan" else t("gui_desa")
-            text = t(
-                "gui_village_item", kind=kind, name=village.name, kecamatan=village.kecamatan_name
-            )
-            item = QListWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, village.code)
-            self.list.addItem(item)
-            shown += 1
-            if chosen is not None and chosen.code == village.code:
-                self.list.setCurrentItem(item)
-        self._count.setText(t("gui_village_count", count=shown))
-
-    @Slot()
-    def _retranslate(self) -> None:
-        t = self._texts.t
-        self._kecamatan_label.setText(t("gui_kecamatan"))
-        self._search_label.setText(t("gui_search"))
-        self.search.setPlaceholderText(t("gui_village_search_hint"))
-        self.kecamatan.setItemText(0, t("gui_all_kecamatan"))
-        self._fill()
 
 
 @dataclass(frozen=True, slots=True)
@@ -432,7 +247,7 @@ class EnrollmentDialog(QDialog):
         # -- the choice
         self._intro = QLabel()
         self._intro.setWordWrap(True)
-        self.picker = VillagePicker(ctx.texts)
+        self.picker = VillagePicker(ctx.texts, "enroll_")
         self.hours = QSpinBox()
         self.hours.setObjectName("enroll_hours")
         self.hours.setRange(1, MAX_TTL_HOURS)
@@ -692,8 +507,6 @@ class DevicesPage(QWidget):
         self._ctx = ctx
         self._all: list[DeviceRow] = []
         self._loaded = False
-        self._generation = 0
-        self._tasks = 0
         self.enroll_dialog: EnrollmentDialog | None = None
         self._title = heading(1)
         self._intro = QLabel()
@@ -726,26 +539,16 @@ class DevicesPage(QWidget):
         self.role_note.setWordWrap(True)
         set_tone(self.role_note, "hint")
         self.busy = busy_bar()
+        self._fetches = PageFetches(ctx, self.busy, self._update_buttons)
         self.message = QLabel()
         self.message.setObjectName("devices_message")
         self.message.setWordWrap(True)
         self.message.hide()
         # -- the table
         self.model = DeviceTableModel(ctx.texts, self)
-        self.table = QTableView()
-        self.table.setObjectName("devices_table")
-        self.table.setModel(self.model)
+        self.table = row_table(self.model, "devices_table", DeviceTableModel.STATUS)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(DeviceTableModel.VILLAGE, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(DeviceTableModel.STATUS, QHeaderView.ResizeMode.Stretch)
         self.count = QLabel()
         set_tone(self.count, "hint")
         self.empty = QLabel()
@@ -817,15 +620,13 @@ class DevicesPage(QWidget):
 
     @Slot()
     def _on_signed_out(self) -> None:
-        self._generation += 1
+        self._fetches.drop()
         self._loaded = False
         self._all = []
         self.model.set_rows([])
         self.search.clear()
         self._fill_filters()
         self._say("", "")
-        self.busy.hide()
-        self._tasks = 0
         dialog, self.enroll_dialog = self.enroll_dialog, None
         if dialog is not None:
             dialog.forget()
@@ -850,29 +651,9 @@ class DevicesPage(QWidget):
         client = self._ctx.client
         if client is None or not self._ctx.can("devices"):
             return
-        generation = self._generation
-        self._begin()
-        self._ctx.runner.submit(
-            lambda: (generation, client.devices()),
-            done=self._on_loaded,
-            failed=self._on_failed,
-        )
+        self._fetches.submit(client.devices, self._on_loaded, self._on_failed)
 
-    def _begin(self) -> None:
-        self._tasks += 1
-        self.busy.show()
-        self._update_buttons()
-
-    def _end(self) -> None:
-        self._tasks = max(0, self._tasks - 1)
-        self.busy.setVisible(self._tasks > 0)
-        self._update_buttons()
-
-    def _on_loaded(self, answer: tuple[int, list[Device]]) -> None:
-        generation, devices = answer
-        if generation != self._generation:
-            return
-        self._end()
+    def _on_loaded(self, devices: list[Device]) -> None:
         self._loaded = True
         if self.message.property("tone") == "problem":
             self._say("", "")
@@ -881,11 +662,6 @@ class DevicesPage(QWidget):
         self._apply_filters()
 
     def _on_failed(self, exc: UserError) -> None:
-        if not self._ctx.signed_in_now:
-            return
-        self._end()
-        if self._ctx.session_failed(exc):
-            return
         self._say(error_text(self._ctx.texts, exc), "problem")
 
     def _say(self, text: str, tone: str) -> None:
@@ -997,7 +773,7 @@ class DevicesPage(QWidget):
     @Slot()
     def _update_buttons(self) -> None:
         chosen = self.selected()
-        idle = self._tasks == 0 and self._ctx.signed_in_now
+        idle = self._fetches.running == 0 and self._ctx.signed_in_now
         self.refresh_button.setEnabled(self._ctx.signed_in_now)
         self.revoke_button.setEnabled(
             idle and chosen is not None and not chosen.revoked and self._ctx.can("revoke")
@@ -1024,20 +800,12 @@ class DevicesPage(QWidget):
         ):
             return
         device_id = chosen.device.device_id
-        generation = self._generation
-        self._begin()
-        self._say("", "")
-        self._ctx.runner.submit(
-            lambda: (generation, client.revoke_device(device_id)),
-            done=self._on_revoked,
-            failed=self._on_failed,
+        self._fetches.submit(
+            lambda: client.revoke_device(device_id), self._on_revoked, self._on_failed
         )
+        self._say("", "")
 
-    def _on_revoked(self, answer: tuple[int, Device]) -> None:
-        generation, device = answer
-        if generation != self._generation:
-            return
-        self._end()
+    def _on_revoked(self, device: Device) -> None:
         row = DeviceRow.from_device(device)
         t = self._ctx.texts.t
         place = t("gui_dm_dev_place", village=row.village_name, kecamatan=row.kecamatan_name or "-")

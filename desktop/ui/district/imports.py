@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, ClassVar, Final
+from typing import Any, Final
 
 from PySide6.QtCore import QModelIndex, Qt, QUrl, Slot
 from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent
@@ -44,7 +44,7 @@ from desktop.sync.errors import OfflineError, ServerRefusedError
 from desktop.sync.staff import BundlePreview, EnrollmentAnswer, ImportOutcome
 from desktop.ui.district.context import DistrictContext
 from desktop.ui.language import Texts
-from desktop.ui.tablemodel import SORT_ROLE, Index, RowTableModel
+from desktop.ui.tablemodel import RowTableModel
 from desktop.ui.widgets import heading, set_tone
 from simpul.errors import UserError
 from simpul.files import write_atomic
@@ -300,19 +300,6 @@ class ImportTableModel(RowTableModel[ImportRow]):
     )
     NUMBER_COLUMNS = frozenset({CASES, OUTREACH})
 
-    # The roles a cell answers; a view asks for a dozen per cell and repaint (fonts, colours,
-    # check states…): the others are refused before any Python work is done.
-    _ROLES: ClassVar[frozenset[int]] = frozenset(
-        int(role)
-        for role in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.ToolTipRole,
-            Qt.ItemDataRole.TextAlignmentRole,
-            Qt.ItemDataRole.ForegroundRole,
-            SORT_ROLE,
-        )
-    )
-
     def __init__(self, texts: Texts, *, can_enroll: Callable[[], bool]) -> None:
         super().__init__(texts)
         self._can_enroll = can_enroll
@@ -376,18 +363,9 @@ class ImportTableModel(RowTableModel[ImportRow]):
             return self._result(row)
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if int(role) not in self._ROLES:
-            return None
-        if (
-            role == Qt.ItemDataRole.ForegroundRole
-            and index.isValid()
-            and index.column() == self.RESULT
-            and 0 <= index.row() < len(self._rows)
-        ):
-            tone = _RESULT_TONES.get(self._rows[index.row()].outcome or "")
-            return QBrush(QColor(tone)) if tone else None
-        return super().data(index, role)
+    def foreground(self, row: ImportRow, column: int) -> object:
+        tone = _RESULT_TONES.get(row.outcome or "") if column == self.RESULT else None
+        return QBrush(QColor(tone)) if tone else None
 
     def _result(self, row: ImportRow) -> str:
         return result_text(self._texts, row, can_enroll=self._can_enroll(), answers=self._answers)

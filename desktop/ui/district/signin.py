@@ -12,18 +12,15 @@ from urllib.parse import urlsplit
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QFormLayout,
-    QFrame,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from desktop.ui.district.context import DistrictContext
 from desktop.ui.passphrase import secret_field
-from desktop.ui.widgets import busy_bar, heading, set_tone
+from desktop.ui.widgets import busy_bar, centered_card, heading, set_tone
 from simpul.errors import UserError
 
 __all__ = ["SignInScreen", "valid_server_url"]
@@ -44,8 +41,6 @@ class SignInScreen(QWidget):
     def __init__(self, ctx: DistrictContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
-        self.setObjectName("lock_screen")  # the lock screen's look
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self._title = heading(1)
         self._intro = QLabel()
         self._intro.setWordWrap(True)
@@ -76,11 +71,7 @@ class SignInScreen(QWidget):
         form.addRow(self._server_label, self.server)
         form.addRow(self._name_label, self.name)
         form.addRow(self._password_label, self.password)
-        card = QFrame()
-        card.setObjectName("unlock_card")
-        card.setFixedWidth(520)
-        card_layout = QVBoxLayout(card)
-        card_layout.setContentsMargins(28, 24, 28, 24)
+        card_layout = centered_card(self, 520)  # the lock screen's look
         card_layout.addWidget(self._title)
         card_layout.addWidget(self._intro)
         card_layout.addSpacing(8)
@@ -88,14 +79,6 @@ class SignInScreen(QWidget):
         card_layout.addWidget(self.sign_in_button, 0, Qt.AlignmentFlag.AlignRight)
         card_layout.addWidget(self.busy)
         card_layout.addWidget(self.message)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(card)
-        row.addStretch(1)
-        outer = QVBoxLayout(self)
-        outer.addStretch(1)
-        outer.addLayout(row)
-        outer.addStretch(2)
         for field in (self.server, self.name, self.password):
             field.returnPressed.connect(self._on_sign_in_clicked)
         self.sign_in_button.clicked.connect(self._on_sign_in_clicked)

@@ -7,19 +7,14 @@ sign-in screen asks for the password again.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QSize, Qt, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
     QStackedWidget,
-    QToolBar,
     QWidget,
 )
 
@@ -31,6 +26,7 @@ from desktop.ui.district.devices import DevicesPage
 from desktop.ui.district.imports import ImportPage
 from desktop.ui.district.reports import ReportsPage
 from desktop.ui.district.signin import SignInScreen
+from desktop.ui.widgets import make_action, navigation_shell, text_toolbar
 
 __all__ = ["NAVIGATION", "DistrictWindow"]
 
@@ -66,17 +62,7 @@ class DistrictWindow(QMainWindow):
             self.audit_page,
         ):
             self.pages.addWidget(page)
-        self.navigation = QListWidget()
-        self.navigation.setObjectName("navigation")
-        self.navigation.setFixedWidth(200)
-        for _code, _action in NAVIGATION:
-            self.navigation.addItem(QListWidgetItem())
-        self.shell = QWidget()
-        shell_layout = QHBoxLayout(self.shell)
-        shell_layout.setContentsMargins(0, 0, 0, 0)
-        shell_layout.setSpacing(0)
-        shell_layout.addWidget(self.navigation)
-        shell_layout.addWidget(self.pages, 1)
+        self.navigation, self.shell = navigation_shell(self.pages, len(NAVIGATION))
         self.stack = QStackedWidget()
         self.stack.addWidget(self.sign_in_screen)
         self.stack.addWidget(self.shell)
@@ -97,25 +83,10 @@ class DistrictWindow(QMainWindow):
         self._show_sign_in()
 
     def _make_actions(self) -> None:
-        def action(
-            name: str, slot: Callable[[], object], shortcut: QKeySequence | None = None
-        ) -> QAction:
-            act = QAction(self)
-            act.setObjectName(name)
-            if shortcut is not None:
-                act.setShortcut(shortcut)
-            act.triggered.connect(slot)
-            self.addAction(act)
-            return act
-
-        self.lock_action = action("lock", self.lock, QKeySequence("Ctrl+L"))
+        self.lock_action = make_action(self, "lock", self.lock, QKeySequence("Ctrl+L"))
         self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
-        self.sign_out_action = action("sign_out", self.lock)
-        self.toolbar = QToolBar()
-        self.toolbar.setObjectName("main_toolbar")
-        self.toolbar.setMovable(False)
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.toolbar.setIconSize(QSize(16, 16))
+        self.sign_out_action = make_action(self, "sign_out", self.lock)
+        self.toolbar = text_toolbar()
         self.toolbar.addAction(self.lock_action)
         self.toolbar.addAction(self.sign_out_action)
         self.addToolBar(self.toolbar)

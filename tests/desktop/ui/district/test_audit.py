@@ -4,8 +4,7 @@ action; staff never reach it; signing out empties it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import Qt
@@ -22,35 +21,31 @@ from simpul.records.derived import device_tag
 from simpul.synthetic import generate_cases
 from tests.support.district_server import DistrictServer
 
-from ..conftest import FAST_KDF, PASS, AnsweringPrompter, click
-from .test_devices import click_row, make_code, open_devices, wait_idle
+from ..conftest import AnsweringPrompter, click
+from .conftest import (
+    Laptops,
+    click_row,
+    make_code,
+    open_devices,
+    open_page,
+    table_rows,
+    wait_idle,
+)
 
 TAMBAKREJO = "33.27.08.2012"
 
 
 @pytest.fixture
-def laptop(tmp_path: Path) -> Iterator[Store]:
-    store, _code = Store.create(
-        tmp_path / "desa", village=TAMBAKREJO, user="kader", passphrase=PASS, cost=FAST_KDF
-    )
-    yield store
-    store.close()
+def laptop(laptops: Laptops) -> Store:
+    return laptops("desa", TAMBAKREJO)
 
 
 def rows(page: AuditPage) -> list[dict[int, str]]:
-    model = page.model
-    return [
-        {c: str(model.data(model.index(r, c))) for c in range(model.columnCount())}
-        for r in range(model.rowCount())
-    ]
+    return table_rows(page.model)
 
 
 def open_audit(qtbot: QtBot, window: DistrictWindow, ctx: DistrictContext) -> AuditPage:
-    window.show_page("gui_dm_nav_audit")
-    page = window.audit_page
-    assert page.isVisible()
-    wait_idle(qtbot, ctx)
-    return page
+    return open_page(qtbot, window, ctx, "gui_dm_nav_audit", window.audit_page)
 
 
 def test_the_admin_sees_enrollment_revocation_and_case_reads_in_words(

@@ -18,7 +18,6 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from desktop.storage.store import Store
-from desktop.storage.vault import KdfCost
 from desktop.sync.courier import apply_files, export_bundles
 from desktop.sync.engine import SyncEngine
 from desktop.sync.enroll import enroll_online
@@ -33,8 +32,8 @@ from simpul.synthetic import generate_cases
 from tests.support.district_server import STAFF_PASSWORD, DistrictServer
 
 from ..test_translations import check_screen
+from .conftest import new_laptop
 
-FAST_KDF = KdfCost(time_cost=1, memory_kib=8 * 1024, lanes=1)
 PASSPHRASE = "frasa sandi kader desa yang panjang"
 VILLAGES = ("33.27.08.2012", "33.27.01.2001")  # Tambakrejo (Pemalang), Plakaran (Moga)
 PER_VILLAGE = 14
@@ -57,13 +56,7 @@ def laptops(tmp_path: Path, district_server: DistrictServer) -> Iterator[list[La
     """Two laptops (two villages in two kecamatan), their cases synced to the server."""
     made: list[Laptop] = []
     for n, village in enumerate(VILLAGES):
-        store, _code = Store.create(
-            tmp_path / f"laptop{n}",
-            village=village,
-            user="kader",
-            passphrase=PASSPHRASE,
-            cost=FAST_KDF,
-        )
+        store = new_laptop(tmp_path / f"laptop{n}", village, PASSPHRASE)
         docs = list(generate_cases(PER_VILLAGE, seed=11 + n, village=village))
         results = store.save_many(docs)
         enroll_online(store, district_server.url, district_server.enrollment_code(village))

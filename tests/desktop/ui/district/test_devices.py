@@ -5,121 +5,51 @@ only; a refusal and an unreachable server are said calmly."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import shiboken6
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QListWidget, QTableView
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from desktop.storage.store import Store
 from desktop.sync.engine import SyncEngine
 from desktop.sync.enroll import answer_file, enroll_from_file, enroll_online
 from desktop.sync.errors import ServerRefusedError
 from desktop.ui.district.context import DistrictContext
-from desktop.ui.district.devices import DevicesPage, DeviceTableModel, EnrollmentDialog
+from desktop.ui.district.devices import DevicesPage, DeviceTableModel
 from desktop.ui.district.window import DistrictWindow
 from simpul.records.derived import device_tag
 from simpul.synthetic import generate_cases
 from tests.support.district_server import DistrictServer
 
-from ..conftest import FAST_KDF, PASS, AnsweringPrompter, click
+from ..conftest import AnsweringPrompter, click
+from .conftest import (
+    Laptops,
+    choose_village,
+    click_row,
+    make_code,
+    open_devices,
+    table_rows,
+    wait_idle,
+)
 
 TAMBAKREJO = "33.27.08.2012"  # Kec. Pemalang
 WALANGSANGA = "33.27.01.2003"  # Kec. Moga
 PLAKARAN = "33.27.01.2001"  # Kec. Moga
 
-Laptops = Callable[[str, str], Store]
-
-
-@pytest.fixture
-def laptops(tmp_path: Path) -> Iterator[Laptops]:
-    """Village laptop profiles (synthetic data only); all are locked at the end."""
-    stores: list[Store] = []
-
-    def make(name: str, village: str) -> Store:
-        store, _code = Store.create(
-            tmp_path / name, village=village, user="kader", passphrase=PASS, cost=FAST_KDF
-        )
-        stores.append(store)
-        return store
-
-    yield make
-    for store in stores:
-        store.close()
-
-
-def open_devices(qtbot: QtBot, window: DistrictWindow, ctx: DistrictContext) -> DevicesPage:
-    window.show_page("gui_dm_nav_devices")
-    page = window.devices_page
-    assert page.isVisible()
-    wait_idle(qtbot, ctx)
-    return page
-
-
-def wait_idle(qtbot: QtBot, ctx: DistrictContext) -> None:
-    qtbot.waitUntil(lambda: not ctx.runner.busy, timeout=15_000)
-
-
-def click_list_item(qtbot: QtBot, widget: QListWidget, text: str) -> None:
-    """Click the list item whose text contains ``text``."""
-    matches = [widget.item(n) for n in range(widget.count()) if text in widget.item(n).text()]
-    assert len(matches) == 1, [widget.item(n).text() for n in range(widget.count())]
-    rect = widget.visualItemRect(matches[0])
-    qtbot.mouseClick(widget.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-
-
-def click_row(qtbot: QtBot, table: QTableView, row: int) -> None:
-    rect = table.visualRect(table.model().index(row, 0))
-    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-
 
 def column(page: DevicesPage, col: int) -> list[str]:
-    model = page.model
-    return [str(model.data(model.index(r, col))) for r in range(model.rowCount())]
+    return [row[col] for row in table_rows(page.model)]
 
 
 def row_of(page: DevicesPage, device_id: str) -> dict[int, str]:
     model = page.model
     row = model.row_of(device_id)
     assert row >= 0, device_id
-    return {c: str(model.data(model.index(row, c))) for c in range(model.columnCount())}
-
-
-def choose_village(qtbot: QtBot, dialog: EnrollmentDialog, name: str, hours: int) -> None:
-    qtbot.keyClicks(dialog.picker.search, name)
-    click_list_item(qtbot, dialog.picker.list, name)
-    assert dialog.picker.selected() is not None
-    dialog.hours.selectAll()
-    qtbot.keyClicks(dialog.hours, str(hours))
-    assert dialog.hours.value() == hours
-
-
-def make_code(
-    qtbot: QtBot, page: DevicesPage, ctx: DistrictContext, name: str, hours: int = 48
-) -> str:
-    """Create an enrollment code through the page's dialog; the code as its label shows it."""
-    click(qtbot, page.code_button)
-    dialog = page.enroll_dialog
-    assert dialog is not None and dialog.isVisible()
-    assert not dialog.create_button.isEnabled()  # no village chosen yet
-    choose_village(qtbot, dialog, name, hours)
-    click(qtbot, dialog.create_button)
-    qtbot.waitUntil(lambda: bool(dialog.code_label.text()), timeout=15_000)
-    code = dialog.code_label.text()
-    assert dialog.code_label.isVisible()
-    assert name in dialog._result_title.text()
-    assert "Berlaku sampai" in dialog.expiry_label.text()
-    click(qtbot, dialog.copy_button)
-    assert QGuiApplication.clipboard().text() == code
-    click(qtbot, dialog.done_button)
-    assert not dialog.isVisible()
-    wait_idle(qtbot, ctx)
-    return code
+    return table_rows(model)[row]
 
 
 def test_admin_enrolls_syncs_revokes_and_hands_out_a_file(

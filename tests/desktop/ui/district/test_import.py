@@ -28,7 +28,8 @@ from simpul.files import write_atomic
 from simpul.synthetic import generate_cases, generate_outreach
 from tests.support.district_server import STAFF_PASSWORD, VILLAGE, DistrictServer
 
-from ..conftest import FAST_KDF, PASS, AnsweringPrompter, click
+from ..conftest import AnsweringPrompter, click
+from .conftest import new_laptop
 
 OTHER_VILLAGE = "33.27.01.2001"  # Plakaran, Kec. Moga
 
@@ -53,9 +54,7 @@ def laptop(tmp_path: Path, admin: StaffClient) -> Iterator[Laptop]:
     stores: list[Store] = []
 
     def make(name: str, village: str, *, cases: int, outreach: int = 0, seed: int = 1) -> Store:
-        store, _code = Store.create(
-            tmp_path / name, village=village, user="kader", passphrase=PASS, cost=FAST_KDF
-        )
+        store = new_laptop(tmp_path / name, village)
         stores.append(store)
         store.save_many(generate_cases(cases, seed=seed, village=village))
         if outreach:

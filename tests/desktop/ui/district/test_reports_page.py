@@ -16,10 +16,9 @@ from typing import Any
 import openpyxl
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QAbstractButton, QApplication
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from desktop.storage.store import Store
 from desktop.sync.engine import SyncEngine
 from desktop.sync.enroll import enroll_online
 from desktop.sync.errors import ServerError
@@ -31,7 +30,8 @@ from simpul.recap import Period
 from simpul.synthetic import generate_cases, generate_outreach
 from tests.support.district_server import DistrictServer
 
-from ..conftest import FAST_KDF, PASS, AnsweringPrompter
+from ..conftest import AnsweringPrompter, click
+from .conftest import new_laptop, serve_copy
 
 TODAY = date(2026, 10, 31)
 BIG = "33.27.08.2012"  # Tambakrejo, Kec. Pemalang: many cases
@@ -51,10 +51,7 @@ class Synced:
 
 
 def _laptop(folder: Path, village: str, server: DistrictServer, docs: list[dict[str, Any]]) -> None:
-    store, _code = Store.create(
-        folder, village=village, user="kader", passphrase=PASS, cost=FAST_KDF
-    )
-    with store:
+    with new_laptop(folder, village) as store:
         store.save_many(docs)
         enroll_online(store, server.url, server.enrollment_code(village))
         SyncEngine(store).run_once()
@@ -94,14 +91,7 @@ def _synced_data(
 @pytest.fixture
 def district_server(tmp_path: Path, _synced_data: tuple[Path, Synced]) -> Iterator[DistrictServer]:
     """A running server on a copy of the synced data directory."""
-    data = tmp_path / "district"
-    shutil.copytree(_synced_data[0], data)
-    server = DistrictServer(data)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
+    yield from serve_copy(_synced_data[0], tmp_path / "district")
 
 
 @pytest.fixture
@@ -164,11 +154,6 @@ def count_cases(docs: list[dict[str, Any]], period: str) -> int:
 
 
 # ---------------------------------------------------------------------------- driving
-
-
-def click(qtbot: QtBot, button: QAbstractButton) -> None:
-    assert button.isVisible() and button.isEnabled(), button.text()
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
 @pytest.fixture
