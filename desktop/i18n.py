@@ -1128,6 +1128,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "gui_cv_created": ("Case recorded ({count} fields)", "Kasus dicatat ({count} isian)"),
     "gui_cv_more": ("and {count} more", "dan {count} lainnya"),
     "gui_cv_this_device": ("This laptop", "Laptop ini"),
+    "gui_cv_district_device": ("District office", "Kantor kabupaten"),
+    "gui_cv_staff_author": ("{name} (district)", "{name} (kabupaten)"),
     "gui_cv_other_device": ("Another device ({tag})", "Perangkat lain ({tag})"),
     "gui_cv_recovery_user": ("(opened with the recovery code)", "(dibuka dengan kode pemulihan)"),
     "gui_cv_meta": (

@@ -717,17 +717,28 @@ def local_time(wall_ms: int) -> str:
     return datetime.fromtimestamp(wall_ms / 1000).strftime("%d/%m/%Y %H:%M")
 
 
+DISTRICT_DEVICE = "district"
+"""The device id of changes made at the district server (staff follow-up)."""
+_STAFF = "staff:"
+
+
 def device_label(texts: Texts, device: str, own_device: str | None) -> str:
-    """ "Laptop ini" for this laptop's changes, else "Perangkat lain (tag)"."""
+    """ "Laptop ini" for this laptop's changes, "Kantor kabupaten" for the district's, else
+    "Perangkat lain (tag)"."""
     if device == own_device:
         return texts.t("gui_cv_this_device")
+    if device == DISTRICT_DEVICE:
+        return texts.t("gui_cv_district_device")
     return texts.t("gui_cv_other_device", tag=device_tag(device))
 
 
 def author_label(texts: Texts, author: str | None) -> str:
-    """Who made a change; a change made after opening with the recovery code says so."""
+    """Who made a change: a district staff member as "name (kabupaten)"; a change made after
+    opening with the recovery code says so."""
     if author == "recovery":
         return texts.t("gui_cv_recovery_user")
+    if author and author.startswith(_STAFF):
+        return texts.t("gui_cv_staff_author", name=author[len(_STAFF) :])
     return author or "-"
 
 

@@ -190,3 +190,28 @@ def test_the_case_view_speaks_one_language(
     assert header is not None and header.text() in ("Waktu", "When")
     assert window.view.history.item(0, 2).text() in ("Laptop ini", "This laptop")
     assert Qt.ItemFlag.ItemIsEditable not in window.view.history.item(0, 0).flags()
+
+
+def test_a_district_follow_up_is_named_as_the_district_made_it(
+    qtbot: QtBot, ctx: AppContext, store: Store
+) -> None:
+    # the district server authors staff follow-up as device "district", actor "staff:<name>"
+    case = tppo_case(store)
+    heads = frozenset(change for change, _value in store.heads(case.record_id, "status"))
+    latest = store.history(case.record_id)[-1].hlc
+    store.apply_changes(
+        [
+            Change(
+                ChangeId("district", 1),
+                case.record_id,
+                "case",
+                Hlc(latest.wall + 1000, 0),
+                "staff:budi",
+                (FieldEdit("status", "diterima_uptd", heads),),
+            )
+        ]
+    )
+    view = show(qtbot, ctx, case.record_id).view
+    rows = history_rows(view)
+    assert ("budi (kabupaten)", "Kantor kabupaten") in {(row[1], row[2]) for row in rows}
+    assert all("staff:" not in row[1] for row in rows)
