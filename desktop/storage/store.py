@@ -329,6 +329,10 @@ def _summarize(kind: str, doc: Mapping[str, Any]) -> dict[str, Any]:
     return summary
 
 
+_OUTGOING_CHUNK = 500
+"""Sealed changes read per statement by :meth:`Store.outgoing` (SQLite's parameter limit)."""
+
+
 class Store:
     """An unlocked profile: the vault's data key, the database, the decrypted working set.
 
@@ -938,17 +942,29 @@ class Store:
         Only those are decrypted; the choice is made on the plain ids.
         """
         with self._read() as session:
-            rows = session.execute(
+            ids = session.execute(
                 sa.select(
-                    ChangeRow.record_id, ChangeRow.device_id, ChangeRow.counter, ChangeRow.sealed
+                    ChangeRow.seq, ChangeRow.record_id, ChangeRow.device_id, ChangeRow.counter
                 ).order_by(ChangeRow.seq)
             ).all()
-        out: list[Change] = []
-        for record_id, device, counter, blob in rows:
-            change_id = ChangeId(device, counter)
-            if not held(change_id):
-                out.append(self._open_change(record_id, change_id, blob))
-        return out
+            wanted = [
+                (seq, record_id, ChangeId(device, counter))
+                for seq, record_id, device, counter in ids
+                if not held(ChangeId(device, counter))
+            ]
+            # only the sealed bytes of those are read (a sync thread reading every blob of a
+            # large profile holds the interpreter lock long enough to freeze the screen)
+            blobs: dict[int, bytes] = {}
+            for start in range(0, len(wanted), _OUTGOING_CHUNK):
+                seqs = [seq for seq, _r, _c in wanted[start : start + _OUTGOING_CHUNK]]
+                found = session.execute(
+                    sa.select(ChangeRow.seq, ChangeRow.sealed).where(ChangeRow.seq.in_(seqs))
+                )
+                blobs.update((int(seq), bytes(blob)) for seq, blob in found)
+        return [
+            self._open_change(record_id, change_id, blobs[seq])
+            for seq, record_id, change_id in wanted
+        ]
 
     def set_acked_counter(self, counter: int) -> None:
         """Record the highest own change counter the district holds without gaps (plain)."""
