@@ -506,6 +506,20 @@ def _convert(kind: Any, value: Any) -> Any:
     return value
 
 
+_FIELD_TYPES: dict[type[Any], tuple[tuple[str, Any], ...]] = {}
+
+
+def _field_types(cls: type[Any]) -> tuple[tuple[str, Any], ...]:
+    """A dataclass's field names with their resolved annotations, resolved once per class:
+    ``get_type_hints`` evaluates every annotation, too slow to repeat for each row."""
+    known = _FIELD_TYPES.get(cls)
+    if known is None:
+        hints = typing.get_type_hints(cls)
+        known = tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
+        _FIELD_TYPES[cls] = known
+    return known
+
+
 def _parse(cls: type[T], data: object) -> T:
     """Build a frozen answer dataclass from a JSON object.
 
@@ -515,11 +529,7 @@ def _parse(cls: type[T], data: object) -> T:
     try:
         if not isinstance(data, dict):
             raise TypeError("expected an object")
-        hints = typing.get_type_hints(cls)
-        values = {
-            f.name: _convert(hints[f.name], data[f.name])
-            for f in dataclasses.fields(cls)  # type: ignore[arg-type]
-        }
+        values = {name: _convert(kind, data[name]) for name, kind in _field_types(cls)}
         return cls(**values)
     except (KeyError, TypeError, ValueError, StopIteration):
         raise ServerError(200, f"malformed {cls.__name__} answer") from None

@@ -10,7 +10,7 @@ closes the window.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from desktop.storage.store import HistoryEntry, RecordView
@@ -133,6 +133,11 @@ class DistrictCaseWindow(QWidget):
         self.view.edit_button.setVisible(may_follow_up)
         self.read_only.setVisible(not may_follow_up)
         self.view.edit_requested.connect(self.open_followup)
+        self._stale = False
+        self._saving = False
+        ctx.records_changed.connect(self._on_records_changed)
+        reload = QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self)
+        reload.activated.connect(self.load)
         ctx.signed_out.connect(self.close)
         ctx.texts.changed.connect(self._retranslate)
         self.resize(920, 780)
@@ -206,7 +211,11 @@ class DistrictCaseWindow(QWidget):
             self.notice.setText(t("gui_dm_case_saved"))
             set_tone(self.notice, "success")
         self.notice.show()
-        self.ctx.records_changed.emit()
+        self._saving = True  # this window already shows what it sent
+        try:
+            self.ctx.records_changed.emit()
+        finally:
+            self._saving = False
         self.followup_saved.emit()
 
     @Slot()
@@ -214,6 +223,20 @@ class DistrictCaseWindow(QWidget):
         dialog, self.followup = self.followup, None
         if dialog is not None:
             dialog.deleteLater()
+        if self._stale:
+            self._stale = False
+            self.load()
+
+    @Slot()
+    def _on_records_changed(self) -> None:
+        """Read the case again after an import or a follow-up elsewhere in the app; while a
+        follow-up is being written on the version shown, only once it is closed."""
+        if self._saving:
+            return
+        if self.followup is not None:
+            self._stale = True
+            return
+        self.load()
 
     # ------------------------------------------------------------------ texts, closing
 

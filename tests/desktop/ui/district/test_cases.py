@@ -31,8 +31,10 @@ from simpul.records.derived import police_deadline
 from simpul.synthetic import generate_cases
 from tests.support.district_server import STAFF_PASSWORD, DistrictServer
 
+from ..conftest import click
 from ..test_translations import check_screen
 from .conftest import new_laptop
+from .test_import import drop
 
 PASSPHRASE = "frasa sandi kader desa yang panjang"
 VILLAGES = ("33.27.08.2012", "33.27.01.2001")  # Tambakrejo (Pemalang), Plakaran (Moga)
@@ -356,6 +358,48 @@ def test_a_follow_up_reaches_an_offline_village_by_return_bundle(
         for r in doc["referrals"]
     )
     assert laptop.store.history(record_id)[-1].author == "staff:staff"
+
+
+def test_an_open_case_shows_what_an_import_or_f5_brings(
+    qtbot: QtBot,
+    tmp_path: Path,
+    laptops: list[Laptop],
+    district_window: DistrictWindow,
+    signed_in: Callable[[str], DistrictCasesPage],
+) -> None:
+    page = signed_in("staff")
+    laptop = laptops[1]
+    record_id = next(r for r, d in laptop.docs.items() if d.get("status") != "selesai")
+    qtbot.keyClicks(page.search, laptop.store.get(record_id).code)
+    wait_settled(qtbot, page)
+    window = open_case(qtbot, page)
+    assert window.view.status_chip.text() != "Selesai"
+    assert window.view.history.rowCount() == 1
+
+    # the village closes the case offline; its flash drive is imported while the case is open
+    view = laptop.store.get(record_id)
+    laptop.store.save({**view.doc, "id": record_id, "status": "selesai"}, kind="case", base=view)
+    drive = tmp_path / "flashdisk"
+    drive.mkdir()
+    assert export_bundles(laptop.store, drive).bundles
+    district_window.show_page("gui_dm_nav_import")
+    imports = district_window.import_page
+    drop(imports, drive)
+    qtbot.waitUntil(lambda: imports.import_button.isEnabled(), timeout=60_000)
+    click(qtbot, imports.import_button)
+    # the open window reads the case again by itself
+    qtbot.waitUntil(lambda: window.view.status_chip.text() == "Selesai", timeout=60_000)
+    assert window.view.history.rowCount() == 2
+
+    # a change that came by online sync is shown on F5
+    view = laptop.store.get(record_id)
+    laptop.store.save(
+        {**view.doc, "id": record_id, "legal_status": "lapor_polisi"}, kind="case", base=view
+    )
+    laptop.sync()
+    assert window.view.history.rowCount() == 2
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: window.view.history.rowCount() == 3, timeout=20_000)
 
 
 def test_a_concurrent_village_edit_becomes_needs_review(
