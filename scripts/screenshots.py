@@ -23,7 +23,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--village", action="store_true", help="only the village app (01–17)")
-    which.add_argument("--district", action="store_true", help="only district mode (18–25)")
+    which.add_argument("--district", action="store_true", help="only district mode (18–26)")
     parser.add_argument("out", nargs="?", type=Path, default=ROOT / "docs" / "screenshots")
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

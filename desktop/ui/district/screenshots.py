@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QSize, Qt, QtMsgType, qInstallMessageHandler
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QComboBox, QProgressBar, QWidget
 
@@ -39,6 +39,8 @@ from desktop.ui.district.caseview import DistrictCaseWindow
 from desktop.ui.district.context import DISTRICT_SETTINGS_NAME, DistrictContext
 from desktop.ui.district.window import DistrictWindow
 from desktop.ui.prompter import Prompter
+from district.report_pdf import report_pdf
+from district.reports import Report
 from simpul.synthetic import generate_cases, generate_outreach
 
 __all__ = ["render"]
@@ -249,6 +251,24 @@ def _save(widget: QWidget, out: Path, name: str) -> None:
     print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
 
 
+def _save_pdf_page(report: Report, out: Path, name: str) -> None:
+    """The report's PDF, as the Export button writes it, its first page rendered to a PNG."""
+    from PySide6.QtPdf import QPdfDocument
+
+    with tempfile.TemporaryDirectory(prefix="simpul-pdf-") as folder:
+        pdf = Path(folder) / "laporan.pdf"
+        pdf.write_bytes(report_pdf(report))
+        document = QPdfDocument()
+        if document.load(str(pdf)) != QPdfDocument.Error.None_:
+            raise RuntimeError(f"the report's PDF does not open: {document.error()}")
+        size = document.pagePointSize(0)
+        image = document.render(0, QSize(round(size.width() * 1.6), round(size.height() * 1.6)))
+        document.close()
+    path = out / f"{name}.png"
+    image.save(str(path))
+    print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+
+
 def _click(widget: QWidget) -> None:
     QTest.mouseClick(widget, Qt.MouseButton.LeftButton)
 
@@ -348,6 +368,8 @@ def _screens(
     window.resize(1200, 800)
     _settle(app, ctx, window)
     _save(window, out, "24-kabupaten-laporan")
+    assert reports.shown is not None
+    _save_pdf_page(reports.shown.report, out, "26-kabupaten-laporan-pdf")
     window.resize(1200, 760)
 
     window.show_page("gui_dm_nav_audit")
