@@ -19,9 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -36,7 +34,7 @@ from urllib.parse import quote
 
 import requests
 import sqlalchemy as sa
-from _serving import wait_until_serving
+from _serving import free_port, serving
 
 from district.config import DistrictConfig
 from district.db import normalize_url
@@ -66,12 +64,6 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def _postgres_schema(base: str) -> Iterator[str]:
     """A fresh schema on the PostgreSQL server; yields a URL that uses it."""
@@ -92,30 +84,14 @@ def _postgres_schema(base: str) -> Iterator[str]:
 @contextmanager
 def _serve(config: DistrictConfig) -> Iterator[str]:
     """``simpul-district serve`` in its own process; yields the base URL."""
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("SIMPUL_")}
     env["SIMPUL_DISTRICT_PASSPHRASE"] = PASSPHRASE
     args = [str(SCRIPT), "--data", str(config.data_dir), "serve", "--port", str(port)]
     if config.database_url:
         args += ["--database-url", config.database_url]
-    log = tempfile.TemporaryFile()
-    process = subprocess.Popen(args, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_serving(url, process, log)
+    with serving(args, port, env, stop=signal.SIGINT, indent="") as url:
         yield url
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.seek(0)
-        errors = [line for line in log.read().decode().splitlines() if "ERROR" in line]
-        log.close()
-        if errors:
-            print("server errors:", *errors[:10], sep="\n  ")
 
 
 def _concurrently(n: int, action: Callable[[int], float]) -> tuple[list[float], float]:

@@ -32,7 +32,6 @@ import gzip
 import json
 import os
 import shutil
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -63,7 +62,7 @@ from simpul.synthetic import generate_cases
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests" / "support"))
-from _serving import wait_until_serving  # noqa: E402
+from _serving import free_port, serving  # noqa: E402
 from faultproxy import FaultProxy, Stats, kbit_per_s  # noqa: E402
 
 VILLAGE = "33.27.08.2012"
@@ -76,12 +75,6 @@ SAVE_CHUNK = 1000
 POUCH_SECONDS = 4.4
 POUCH_BYTES = 4.7e6
 POUCH_DOCS = 10_000
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 SERVER_NICE = int(os.environ.get("SIMPUL_BENCH_SERVER_NICE", "0") or 0)
@@ -107,7 +100,7 @@ class District:
     """``simpul-district`` on a data directory: its CLI, and ``serve`` as a subprocess."""
 
     data: Path
-    port: int = field(default_factory=_free_port)
+    port: int = field(default_factory=free_port)
 
     def cli(self, *args: str) -> str:
         result = subprocess.run(
@@ -142,43 +135,13 @@ class District:
 
     @contextmanager
     def serving(self) -> Iterator[str]:
-        """``serve --port`` in its own process until the block ends; yields its URL."""
-        url = f"http://127.0.0.1:{self.port}"
-        log = tempfile.TemporaryFile()
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "district.cli",
-                "--data",
-                str(self.data),
-                "serve",
-                "--port",
-                str(self.port),
-            ],
-            env=_env(),
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=log,
-            # SERVER_NICE > 0: the server yields the CPU to the laptop's process, as if it ran
-            # on another machine (both share this VM's two cores otherwise)
-            preexec_fn=(lambda: os.nice(SERVER_NICE)) if SERVER_NICE else None,
-        )
-        try:
-            wait_until_serving(url, process, log)
+        """``serve --port`` in its own process until the block ends; yields its URL.
+        SERVER_NICE > 0: the server yields the CPU to the laptop's process, as if it ran on
+        another machine (both share this VM's two cores otherwise)."""
+        command = [sys.executable, "-m", "district.cli", "--data", str(self.data)]
+        command += ["serve", "--port", str(self.port)]
+        with serving(command, self.port, _env(), nice=SERVER_NICE) as url:
             yield url
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            log.seek(0)
-            errors = [line for line in log.read().decode().splitlines() if "ERROR" in line]
-            log.close()
-            if errors:
-                print("  server errors:", *errors[:10], sep="\n    ")
 
 
 # ---------------------------------------------------------------------- the laptop side

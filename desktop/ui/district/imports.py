@@ -256,7 +256,7 @@ def _write_beside(directory: Path, suffix: str, data: bytes) -> Path:
     return path
 
 
-def _write_back(directory: Path, outcome: ImportOutcome) -> tuple[tuple[Path, ...], str | None]:
+def write_back(directory: Path, outcome: ImportOutcome) -> tuple[tuple[Path, ...], str | None]:
     """The receipt, then the return bundle, into the bundle's folder; what failed, if any."""
     written: list[Path] = []
     try:
@@ -961,7 +961,7 @@ class ImportPage(QWidget):
             written: tuple[Path, ...] = ()
             problem = None
             if outcome.receipt is not None and outcome.device_id is not None:
-                written, problem = _write_back(path.parent, outcome)
+                written, problem = write_back(path.parent, outcome)
             return _Imported(outcome, written=written, write_problem=problem)
 
         def done(result: _Imported) -> None:
