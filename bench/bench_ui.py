@@ -32,16 +32,19 @@ measured in the same run, medians of ``--runs`` where it repeats:
    Baseline: the same clock over the same duration in the same window with no sync running.
    Full (generation 2) garbage collections during the sync are logged (``gc.callbacks``): one
    holds the GIL, so the UI thread stalls for as long as it runs, whichever thread started it.
+   As a diagnosis, ``--stacks-after MS`` writes every thread's stack (``faulthandler``, which
+   needs no GIL) each time the clock is that late, with the length of the gap after them.
 
 Not a test: it asserts nothing about time.
 
 Run: ``.venv/bin/python bench/bench_ui.py [--cases 5000] [--sync-cases 1000] [--runs 7]
-[--quick]``
+[--quick] [--only screens|sync] [--stacks-after MS [--stacks FILE]]``
 """
 
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import gc
 import json
 import os
@@ -56,7 +59,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from bench_sync import PASSPHRASE as SYNC_PASSPHRASE
 from bench_sync import District, build_profile
@@ -287,23 +290,44 @@ def drain_deleted() -> None:
 
 
 class StallClock(QObject):
-    """A 5 ms precise timer on the UI thread; the gaps between its ticks are the stalls."""
+    """A 5 ms precise timer on the UI thread; the gaps between its ticks are the stalls.
 
-    def __init__(self) -> None:
+    With ``stacks_after`` (seconds), a diagnosis: whenever a tick is that late, ``faulthandler``
+    writes every thread's Python stack to ``stacks`` from its own C thread, which needs no
+    interpreter lock, so the stack of whichever thread holds it is caught in the act.
+    """
+
+    def __init__(self, *, stacks_after: float | None = None, stacks: TextIO | None = None) -> None:
         super().__init__()
         self.ticks: list[float] = []
+        self._stacks_after = stacks_after
+        self._stacks = stacks
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.setInterval(STALL_TICK_MS)
-        self._timer.timeout.connect(lambda: self.ticks.append(time.perf_counter()))
+        self._timer.timeout.connect(self._tick)
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        gap = now - self.ticks[-1]
+        self.ticks.append(now)
+        if self._stacks_after is not None and self._stacks is not None:
+            if gap > self._stacks_after:  # the stacks above were taken during this gap
+                self._stacks.write(f"^ the tick came {gap * 1000:.0f} ms after the last\n")
+                self._stacks.flush()
+            faulthandler.dump_traceback_later(self._stacks_after, repeat=True, file=self._stacks)
 
     def start(self) -> None:
         self.ticks = [time.perf_counter()]
         self._timer.start()
+        if self._stacks_after is not None:
+            faulthandler.dump_traceback_later(self._stacks_after, repeat=True, file=self._stacks)
 
     def stop(self) -> list[float]:
         """The gaps between ticks (seconds), including the one up to now."""
         self._timer.stop()
+        if self._stacks_after is not None:
+            faulthandler.cancel_dump_traceback_later()
         self.ticks.append(time.perf_counter())
         return [b - a for a, b in zip(self.ticks, self.ticks[1:], strict=False)]
 
@@ -739,8 +763,17 @@ class SyncStalls:
     """The full collection the longest stall overlapped, if it did."""
 
 
-def one_sync(tmp: Path, template: Path, district_template: Path, run: int) -> SyncStalls:
-    """Sync a fresh copy of the profile from the app's window to a fresh district."""
+def one_sync(
+    tmp: Path,
+    template: Path,
+    district_template: Path,
+    run: int,
+    *,
+    stacks_after: float | None = None,
+    stacks: Path | None = None,
+) -> SyncStalls:
+    """Sync a fresh copy of the profile from the app's window to a fresh district (with
+    ``stacks_after``, every thread's stack goes to ``stacks`` at each tick that late)."""
     district = District(tmp / f"district-{run}")
     shutil.copytree(district_template, district.data)
     profile = tmp / f"laptop-{run}"
@@ -754,7 +787,8 @@ def one_sync(tmp: Path, template: Path, district_template: Path, run: int) -> Sy
             _settle(0.5)
             events = [0]
             window.sync.changed.connect(lambda: events.__setitem__(0, events[0] + 1))
-            clock = StallClock()
+            dump = open(stacks, "a") if stacks is not None else None  # noqa: SIM115
+            clock = StallClock(stacks_after=stacks_after, stacks=dump)
             gcs = GcLog()
             with gcs:
                 clock.start()
@@ -772,6 +806,9 @@ def one_sync(tmp: Path, template: Path, district_template: Path, run: int) -> Sy
                 seconds = time.perf_counter() - t0
                 gaps = clock.stop()
             overlap = gcs.overlapping(*clock.longest())
+            if dump is not None:
+                dump.close()
+            clock = StallClock()
             if window.sync.view.phase != "synced" or window.sync.view.pending:
                 raise RuntimeError(
                     f"the sync ended {window.sync.view.phase} with {window.sync.view.pending} "
@@ -798,7 +835,15 @@ def _settle(seconds: float) -> None:
     loop.exec()
 
 
-def bench_sync_stalls(tmp: Path, cases: int, runs: int, results: Results) -> None:
+def bench_sync_stalls(
+    tmp: Path,
+    cases: int,
+    runs: int,
+    results: Results,
+    *,
+    stacks_after: float | None = None,
+    stacks: Path | None = None,
+) -> None:
     print(
         f'5. longest UI stall while "Sync now" sends {cases:,} new cases to simpul-district '
         f"serve on 127.0.0.1 (a {STALL_TICK_MS} ms precise QTimer), {runs} run(s)"
@@ -807,7 +852,12 @@ def bench_sync_stalls(tmp: Path, cases: int, runs: int, results: Results) -> Non
     build_profile(template, cases, seed=9)
     district_template = tmp / "district-template"
     District(district_template).cli("init")
-    syncs = [one_sync(tmp, template, district_template, run) for run in range(runs)]
+    syncs = [
+        one_sync(tmp, template, district_template, run, stacks_after=stacks_after, stacks=stacks)
+        for run in range(runs)
+    ]
+    if stacks is not None:
+        print(f"  stacks at ticks later than {_ms(stacks_after or 0)}: {stacks}")
     longest = _median([max(s.gaps) for s in syncs])
     idle_longest = _median([max(s.idle_gaps) for s in syncs])
     for n, s in enumerate(syncs):
@@ -849,6 +899,24 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=7, help="repeats of each measurement")
     parser.add_argument("--sync-runs", type=int, default=3, help="syncs (a fresh district each)")
     parser.add_argument("--quick", action="store_true", help="fewer runs, same sizes")
+    parser.add_argument(
+        "--only",
+        choices=("all", "screens", "sync"),
+        default="all",
+        help="figures 1-4 (screens) or 5 (sync) alone",
+    )
+    parser.add_argument(
+        "--stacks-after",
+        type=float,
+        metavar="MS",
+        help="diagnosis of figure 5: every thread's stack at each tick this late (milliseconds)",
+    )
+    parser.add_argument(
+        "--stacks",
+        type=Path,
+        default=Path("bench-ui-stacks.txt"),
+        help="where --stacks-after writes (default: bench-ui-stacks.txt)",
+    )
     args = parser.parse_args()
     if args.quick:
         args.runs, args.sync_runs = 3, 1
@@ -858,8 +926,17 @@ def main() -> int:
     results = Results()
     with tempfile.TemporaryDirectory(prefix="bench-ui-") as tmp_name:
         tmp = Path(tmp_name)
-        bench_ui_profile(tmp, args.cases, args.runs, results)
-        bench_sync_stalls(tmp, args.sync_cases, args.sync_runs, results)
+        if args.only in ("all", "screens"):
+            bench_ui_profile(tmp, args.cases, args.runs, results)
+        if args.only in ("all", "sync"):
+            bench_sync_stalls(
+                tmp,
+                args.sync_cases,
+                args.sync_runs,
+                results,
+                stacks_after=args.stacks_after / 1000 if args.stacks_after else None,
+                stacks=args.stacks.resolve() if args.stacks_after else None,
+            )
     print("summary (medians; baselines measured in this run):")
     results.print()
     del app

@@ -12,6 +12,7 @@ import base64
 import json
 import os
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
@@ -330,7 +331,38 @@ def _summarize(kind: str, doc: Mapping[str, Any]) -> dict[str, Any]:
 
 
 _OUTGOING_CHUNK = 500
-"""Sealed changes read per statement by :meth:`Store.outgoing` (SQLite's parameter limit)."""
+"""Sealed changes read per statement by :meth:`Store.read_changes` (SQLite's parameter limit)."""
+
+PACE_EVERY = 0.004
+"""Seconds of work between two pauses of :func:`paced` (under the 5 ms switch interval)."""
+PACE_PAUSE = 0.0002
+"""Seconds of each pause: long enough for a waiting thread to take the interpreter lock."""
+_paced = threading.local()  # when this thread last paused: many short loops pace as one
+
+
+def paced(items: Iterable[T]) -> Iterator[T]:
+    """``items`` one by one; off the main thread, with a short sleep every few milliseconds.
+
+    A worker that decrypts or seals blob after blob (a sync round, a return bundle applied)
+    starves the UI thread of the interpreter lock: each AES-GCM call (and ``os.urandom``)
+    releases the lock for a moment and takes it straight back, and every release wakes the
+    waiting UI thread only to find it taken again, which restarts its wait for the switch
+    interval (``sys.getswitchinterval()``, 5 ms) before it may ask for the lock. The ask may
+    never come: measured, a Qt timer on the main thread stood still for 220-280 ms while
+    ``Store.outgoing`` opened 700-900 changes on a worker without a pause (a loop of pure
+    Python: ~20 ms). A sleep releases the lock long enough for a waiting thread to take it.
+    The main thread never sleeps here: it is the screen's (or a command's, with no other
+    thread to wait for).
+    """
+    if threading.current_thread() is threading.main_thread():
+        yield from items
+        return
+    for item in items:
+        yield item
+        now = time.perf_counter()
+        if now - getattr(_paced, "last", 0.0) >= PACE_EVERY:
+            time.sleep(PACE_PAUSE)
+            _paced.last = time.perf_counter()
 
 
 class Store:
@@ -850,7 +882,7 @@ class Store:
             by_record.setdefault(change.record_id, []).append(change)
         new = 0
         with self._write() as session:
-            for record_id, group in by_record.items():
+            for record_id, group in paced(by_record.items()):
                 held = {c.id: c for c in self._load_changes(session, record_id)}
                 unique: dict[ChangeId, Change] = {}
                 for change in group:
@@ -941,30 +973,38 @@ class Store:
 
         Only those are decrypted; the choice is made on the plain ids.
         """
+        return self.read_changes([cid for cid in self.change_index() if not held(cid)])
+
+    def read_changes(self, ids: Sequence[ChangeId]) -> list[Change]:
+        """The stored changes with these ids, decrypted, in the order given.
+
+        Only their sealed bytes are read, a chunk per statement; off the main thread the
+        decrypting is :func:`paced`, so a sync round on its worker never freezes the screen.
+
+        Raises:
+            StorageError: One of them is not stored here.
+        """
+        counters: dict[str, list[int]] = {}
+        for cid in ids:
+            counters.setdefault(cid.device, []).append(cid.counter)
+        rows: dict[ChangeId, tuple[str, bytes]] = {}
         with self._read() as session:
-            ids = session.execute(
-                sa.select(
-                    ChangeRow.seq, ChangeRow.record_id, ChangeRow.device_id, ChangeRow.counter
-                ).order_by(ChangeRow.seq)
-            ).all()
-            wanted = [
-                (seq, record_id, ChangeId(device, counter))
-                for seq, record_id, device, counter in ids
-                if not held(ChangeId(device, counter))
-            ]
-            # only the sealed bytes of those are read (a sync thread reading every blob of a
-            # large profile holds the interpreter lock long enough to freeze the screen)
-            blobs: dict[int, bytes] = {}
-            for start in range(0, len(wanted), _OUTGOING_CHUNK):
-                seqs = [seq for seq, _r, _c in wanted[start : start + _OUTGOING_CHUNK]]
-                found = session.execute(
-                    sa.select(ChangeRow.seq, ChangeRow.sealed).where(ChangeRow.seq.in_(seqs))
-                )
-                blobs.update((int(seq), bytes(blob)) for seq, blob in found)
-        return [
-            self._open_change(record_id, change_id, blobs[seq])
-            for seq, record_id, change_id in wanted
-        ]
+            for device, wanted in counters.items():
+                for start in range(0, len(wanted), _OUTGOING_CHUNK):
+                    found = session.execute(  # by the unique index on (device_id, counter)
+                        sa.select(ChangeRow.counter, ChangeRow.record_id, ChangeRow.sealed).where(
+                            ChangeRow.device_id == device,
+                            ChangeRow.counter.in_(wanted[start : start + _OUTGOING_CHUNK]),
+                        )
+                    )
+                    rows.update(
+                        (ChangeId(device, counter), (record_id, bytes(blob)))
+                        for counter, record_id, blob in found
+                    )
+        missing = next((cid for cid in ids if cid not in rows), None)
+        if missing is not None:
+            raise StorageError(f"change {missing} is not stored here")
+        return [self._open_change(rows[cid][0], cid, rows[cid][1]) for cid in paced(ids)]
 
     def set_acked_counter(self, counter: int) -> None:
         """Record the highest own change counter the district holds without gaps (plain)."""

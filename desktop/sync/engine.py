@@ -11,10 +11,12 @@ waits between retries.
 from __future__ import annotations
 
 import functools
+import gc
 import random
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -34,7 +36,7 @@ from desktop.sync.outbox import (
     apply_receipt,
     apply_return,
     make_bundles,
-    pending_changes,
+    pending_ids,
 )
 from desktop.sync.state import Enrollment, SyncState, now_iso
 
@@ -170,8 +172,13 @@ class SyncEngine:
         The next batch is sealed while the previous one is on the wire and being imported
         (one upload at a time, on a helper thread), so the laptop's work and the server's
         overlap; each receipt is applied before the next upload starts.
+
+        Only one batch is decrypted at a time, and its parsed changes are dropped once sealed:
+        each is ~85 objects the cyclic collector tracks, and a full collection walks them all
+        while holding the interpreter lock (measured: 25 ms with 1,000 changes held, 7 ms with
+        500), which the screen waits out.
         """
-        todo = pending_changes(self.store)
+        todo = pending_ids(self.store)
         total = len(todo)
         done = 0
         inflight: tuple[Future[Any], OutgoingBundle] | None = None
@@ -181,10 +188,15 @@ class SyncEngine:
                     if cancel.is_set():
                         report.cancelled = True
                         break
-                    batch = todo[start : start + self.batch_changes]
-                    for bundle in make_bundles(
-                        self.store, changes=batch, max_bundle_bytes=BATCH_BYTES
-                    ):
+                    with _parsed_changes_held():
+                        bundles = make_bundles(
+                            self.store,
+                            changes=self.store.read_changes(
+                                todo[start : start + self.batch_changes]
+                            ),
+                            max_bundle_bytes=BATCH_BYTES,
+                        )
+                    for bundle in bundles:
                         if inflight is not None:
                             done += self._settle(*inflight, report)
                             inflight = None
@@ -239,7 +251,8 @@ class SyncEngine:
                 return
             data, next_cursor = answer
             if data is not None:
-                outcome = _from_the_server(apply_return, self.store, data)
+                with _parsed_changes_held():
+                    outcome = _from_the_server(apply_return, self.store, data)
                 report.received_changes += outcome.changes
                 report.new_changes += outcome.new_changes
             # Stored only now: the bundle's changes are committed.
@@ -287,6 +300,25 @@ class SyncEngine:
             raw.update(values)
 
         self.state.update(put)
+
+
+@contextmanager
+def _parsed_changes_held() -> Iterator[None]:
+    """No cyclic garbage collection while a batch of changes is parsed and sealed (or applied).
+
+    The parsed changes (~85 tracked objects each, no reference cycles: refcounting frees them
+    when the batch is done) are what a full collection would walk in that time, finding
+    nothing, with the interpreter lock held: with 500 changes held, 7 ms of frozen screen on an
+    idle two-core machine, up to 50 ms on a busy one (bench/bench_ui.py figure 5). Collection
+    resumes once they are gone; a cycle made meanwhile anywhere is collected then.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _from_the_server(apply: Callable[[Store, bytes], T], store: Store, data: bytes) -> T:

@@ -452,3 +452,57 @@ def test_profile_files_are_private_to_the_user(store: Store) -> None:
     assert store.profile_dir.stat().st_mode & 0o777 == 0o700
     for name in ("simpul.db", "vault.json"):
         assert (store.profile_dir / name).stat().st_mode & 0o077 == 0
+
+
+def test_changes_are_read_by_id_in_the_order_asked(store: Store) -> None:
+    from desktop.storage.errors import StorageError
+    from simpul.changes import ChangeId
+
+    store.save_many(generate_cases(4, seed=6, village=VILLAGE))
+    ids = store.change_index()
+    wanted = [ids[2], ids[0], ids[3]]
+    assert [c.id for c in store.read_changes(wanted)] == wanted
+    assert store.read_changes([]) == []
+    assert [c.id for c in store.outgoing(lambda cid: cid == ids[1])] == [ids[0], *ids[2:]]
+    with pytest.raises(StorageError):
+        store.read_changes([ids[0], ChangeId(ids[0].device, 99)])
+
+
+def test_a_worker_opening_change_after_change_pauses_for_the_screen(store: Store) -> None:
+    """Decrypting change after change on the sync thread starves the screen's thread of the
+    interpreter lock (each AES-GCM call lets go of it for an instant and takes it back, so a
+    waiting thread may never get to ask for it: 220-280 ms frozen at a time, measured).
+    Off the main thread, :func:`paced` sleeps a moment every ``PACE_EVERY`` seconds of work,
+    when a waiting thread takes the lock.
+
+    The time asleep is what the thread's clock does not count (``time.thread_time``).
+    """
+    import json
+    import threading
+    import time
+
+    from desktop.storage.store import PACE_EVERY, PACE_PAUSE, paced
+    from simpul.changes import Change
+
+    store.save_many(generate_cases(60, seed=7, village=VILLAGE))
+    encoded = [c.to_json_bytes() for _seq, c in store.changes_since(0)]
+
+    seen: list[bytes] = []
+    clocks: list[float] = []
+
+    def open_backlog() -> None:
+        wall, cpu = time.perf_counter(), time.thread_time()
+        for _ in range(10):
+            for data in paced(encoded):
+                Change.from_json(json.loads(data), encoded=data)
+                seen.append(data)
+        clocks.extend((time.perf_counter() - wall, time.thread_time() - cpu))
+
+    worker = threading.Thread(target=open_backlog)
+    worker.start()
+    worker.join()
+    wall, cpu = clocks
+    assert seen == encoded * 10
+    pauses = cpu / PACE_EVERY - 1
+    assert pauses > 10  # enough work to be paced
+    assert wall - cpu >= 0.5 * pauses * PACE_PAUSE

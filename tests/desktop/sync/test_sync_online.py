@@ -286,3 +286,50 @@ def test_a_database_put_back_from_an_older_copy_continues_under_a_new_device_id(
         assert held == 6  # the five that had left, and the new one: no counter reused
     finally:
         restored.close()
+
+
+def test_no_full_garbage_collection_walks_a_batch_of_parsed_changes(
+    district_server: DistrictServer, make_profile: Any
+) -> None:
+    """A full collection holds the interpreter lock while it walks every object it tracks, so
+    the screen waits it out; during a round those are mostly the parsed changes of the batch
+    being sealed (~85 each). A round parses one batch at a time and no cyclic collection
+    runs while one is held (they hold no cycles: refcounting frees them).
+
+    The collector is set as the unlocked app has it (everything frozen, ``AppContext``) and
+    made to run often, so that one would surely fall inside a batch.
+    """
+    import gc
+    import sys
+
+    store = make_profile()
+    _add_cases(store, 60)
+    _enrolled(store, district_server)
+    inside: list[str] = []
+    full = [0]
+
+    def note(phase: str, info: dict[str, int]) -> None:
+        if phase != "start" or info["generation"] != 2:
+            return
+        full[0] += 1
+        frame = sys._getframe(1)
+        while frame is not None:
+            if frame.f_code.co_name in ("read_changes", "make_bundles", "apply_return"):
+                inside.append(frame.f_code.co_name)
+            frame = frame.f_back
+
+    thresholds = gc.get_threshold()
+    gc.collect()
+    gc.freeze()
+    gc.collect()
+    gc.set_threshold(100, 2, 2)
+    gc.callbacks.append(note)
+    try:
+        report = SyncEngine(store, batch_changes=25).run_once()
+    finally:
+        gc.callbacks.remove(note)
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
+    assert (report.pushed_changes, report.pushed_bundles) == (60, 3)
+    assert full[0] > 0  # the collector did run in the round, between batches
+    assert inside == []
