@@ -28,6 +28,7 @@ from simpul.records.taxonomy import load_taxonomy
 __all__ = [
     "DERIVED_REV",
     "DISTRICT_TZ",
+    "ROW_COLUMNS",
     "Materialized",
     "kecamatan_of",
     "materialize",
@@ -41,6 +42,30 @@ older version are derived again from their sealed documents (``District._refresh
 DISTRICT_TZ = timezone(timedelta(hours=7), "WIB")
 """Kabupaten Pemalang's local time (WIB, UTC+7, no daylight saving): dates in records are
 local dates."""
+
+ROW_COLUMNS = (
+    "kind",
+    "village",
+    "kecamatan",
+    "code",
+    "status",
+    "period",
+    "reported_on",
+    "police_due",
+    "derived_rev",
+    "victims",
+    "tppo",
+    "outreach_type",
+    "male_child",
+    "male_adult",
+    "female_child",
+    "female_adult",
+    "deleted",
+    "conflicts",
+    "changes",
+    "updated_hlc",
+)
+"""The keys of :attr:`Materialized.columns`: the ``records`` columns derived from a record."""
 
 UNKNOWN = "unknown"
 OTHER = "other"

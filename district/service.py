@@ -8,11 +8,11 @@ status ``rejected`` and a reason code.
 Import, in order (DESIGN.md §5): size cap; open the bundle with the district key, trusting the
 signing keys of enrolled, non-revoked devices; check that the signer is the device the bundle
 names and that every change is of a record of that device's village; then, in ONE write
-transaction (serialized per village, see :mod:`district.db`): store the new changes with
-``INSERT … ON CONFLICT DO NOTHING`` on ``(device_id, counter)``, re-materialize the records
-they touch with the merge rule, compute and sign the receipt and store it with the bundle id;
-commit; only then hand the receipt out. Importing the same bundle again finds its id and
-returns the stored receipt, byte for byte.
+transaction (serialized per village, see :mod:`district.db`): store the changes it does not
+hold yet (unique on ``(device_id, counter)``: an import that loses a race to store the same
+change is run again), re-materialize the records they touch with the merge rule, compute and
+sign the receipt and store it with the bundle id; commit; only then hand the receipt out.
+Importing the same bundle again finds its id and returns the stored receipt, byte for byte.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ import secrets
 import threading
 import time
 import unicodedata
-import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -38,9 +37,8 @@ from pathlib import Path
 from typing import Any, Final, TypeVar, cast
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql as pg_dialect
-from sqlalchemy.dialects import sqlite as sqlite_dialect
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.dialects import postgresql as pg
+from sqlalchemy.orm import QueryableAttribute, Session, sessionmaker
 
 from district import db
 from district.actors import MAX_ACTOR_CHARS, SYSTEM_ACTOR, device_actor, staff_actor
@@ -77,6 +75,7 @@ from district.keys import (
 from district.materialize import (
     DERIVED_REV,
     DISTRICT_TZ,
+    ROW_COLUMNS,
     Materialized,
     materialize,
     materialize_flat,
@@ -195,6 +194,20 @@ _CHANGES = cast(sa.Table, ChangeRow.__table__)
 _RECORDS = cast(sa.Table, RecordRow.__table__)
 _VIOLENCE_TYPES = cast(sa.Table, RecordViolenceType.__table__)
 _VICTIMS = cast(sa.Table, RecordVictims.__table__)
+_CHANGE_COLUMNS: Final = (
+    "device_id",
+    "counter",
+    "record_id",
+    "kind",
+    "hlc",
+    "digest",
+    "sealed",
+    "received_at",
+)
+_RECORD_COLUMNS: Final = ("record_id", *ROW_COLUMNS, "updated_at", "sealed")
+_ROW_VALUES = operator.itemgetter(*ROW_COLUMNS)
+_UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_TYPE_SIZE = re.compile(r"\(.*\)")  # VARCHAR(128) → VARCHAR: a type name COPY knows
 
 
 def _utcnow() -> datetime:
@@ -222,11 +235,22 @@ def _chunks(items: Sequence[T], size: int = _IN_CHUNK) -> Iterator[Sequence[T]]:
         yield items[start : start + size]
 
 
+def _among(
+    session: Session, column: QueryableAttribute[Any], values: Sequence[Any]
+) -> sa.ColumnElement[bool]:
+    """``column IN (values)``; on PostgreSQL ``column = ANY(array)``.
+
+    An import looks up thousands of ids at once: PostgreSQL then gets one array parameter
+    instead of a statement with thousands of parameters to parse and plan.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        return column == sa.any_(sa.bindparam(None, list(values), type_=pg.ARRAY(column.type)))
+    return column.in_(values)
+
+
 def _is_uuid(text: str) -> bool:
-    try:
-        return str(uuid.UUID(text)) == text
-    except ValueError:
-        return False
+    """Whether ``text`` is a UUID in its canonical form (``str(uuid.UUID(text)) == text``)."""
+    return _UUID_TEXT.fullmatch(text) is not None
 
 
 def _village_name(village: str) -> str | None:
@@ -388,7 +412,6 @@ class District:
         self._digest_key = keys.subkey("db/change-digest")
         self._code_key = keys.subkey("enrollment-code")
         self._backup_key = keys.subkey("backup")
-        self._dialect = self._engine.dialect.name
         self._backup_lock = threading.Lock()
         self._refresh_derived()
 
@@ -1282,7 +1305,7 @@ class District:
             for rid, kind, rvillage, code in session.execute(
                 sa.select(
                     RecordRow.record_id, RecordRow.kind, RecordRow.village, RecordRow.code
-                ).where(RecordRow.record_id.in_(part))
+                ).where(_among(session, RecordRow.record_id, part))
             ):
                 existing[rid] = (kind, rvillage, code)
         if any(rvillage != village for _, rvillage, _ in existing.values()):
@@ -1294,7 +1317,7 @@ class District:
         authors = sorted({change.id.device for change in changes} - {DISTRICT_DEVICE})
         for part in _chunks(authors):
             for author_village in session.scalars(
-                sa.select(DeviceRow.village).where(DeviceRow.id.in_(part))
+                sa.select(DeviceRow.village).where(_among(session, DeviceRow.id, part))
             ):
                 if author_village != village:
                     raise _BundleRejected("foreign_village")
@@ -1376,7 +1399,7 @@ class District:
             for part in _chunks(sorted(set(counters)), _IMPORT_CHUNK):
                 for counter, digest in session.execute(
                     sa.select(ChangeRow.counter, ChangeRow.digest).where(
-                        ChangeRow.device_id == device, ChangeRow.counter.in_(part)
+                        ChangeRow.device_id == device, _among(session, ChangeRow.counter, part)
                     )
                 ):
                     held[ChangeId(device, counter)] = digest
@@ -1393,17 +1416,68 @@ class District:
                 sa.select(
                     ChangeRow.record_id, ChangeRow.device_id, ChangeRow.counter, ChangeRow.sealed
                 )
-                .where(ChangeRow.record_id.in_(part))
+                .where(_among(session, ChangeRow.record_id, part))
                 .order_by(ChangeRow.seq)
             ):
                 out[rid].append(self._open_change(rid, device, counter, blob))
         return out
 
-    def _insert(self, table: sa.Table) -> Any:
-        """``INSERT … ON CONFLICT DO NOTHING`` for the current backend."""
-        if self._dialect == "postgresql":
-            return pg_dialect.insert(table).on_conflict_do_nothing()
-        return sqlite_dialect.insert(table).on_conflict_do_nothing()
+    def _insert_rows(
+        self,
+        session: Session,
+        table: sa.Table,
+        names: Sequence[str],
+        rows: Sequence[tuple[Any, ...]],
+    ) -> None:
+        """Insert many rows (tuples of the ``names`` columns) in bulk.
+
+        An import writes tens of thousands of rows. Their values go through the columns' own
+        bind processors (what ``session.execute`` would send) and then straight to the
+        driver, without the parameter dict per row (and its processing) of
+        ``session.execute``: SQLite runs one prepared statement for every row
+        (``executemany``), PostgreSQL takes them all in one binary ``COPY``.
+
+        A row whose key is taken fails the transaction with an integrity error, which
+        :meth:`_retrying` runs again (the next attempt sees the row).
+
+        Args:
+            session: The write transaction.
+            table: The table.
+            names: Column names, in the order of each row's values.
+            rows: The rows.
+        """
+        if not rows:
+            return
+        dialect = session.get_bind().dialect
+        processors = [
+            (index, process)
+            for index, name in enumerate(names)
+            if (process := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+        ]
+        if processors:
+            columns = list(zip(*rows, strict=True))
+            for index, process in processors:
+                columns[index] = tuple(map(process, columns[index]))
+            rows = list(zip(*columns, strict=True))
+        preparer = dialect.identifier_preparer
+        target = f"{preparer.format_table(table)} ({', '.join(map(preparer.quote, names))})"
+        if dialect.name != "postgresql":
+            marks = ", ".join(["?"] * len(names))
+            session.connection().exec_driver_sql(f"INSERT INTO {target} VALUES ({marks})", rows)
+            return
+        # psycopg's COPY writes each row in C; a binary COPY needs every column's type.
+        types = [_TYPE_SIZE.sub("", table.c[name].type.compile(dialect)).lower() for name in names]
+        sql = f"COPY {target} FROM STDIN (FORMAT BINARY)"
+        driver: Any = session.connection().connection.driver_connection
+        error = dialect.loaded_dbapi.Error
+        try:
+            with driver.cursor() as cursor, cursor.copy(sql) as copy:
+                copy.set_types(types)
+                for row in rows:
+                    copy.write_row(row)
+        except error as exc:
+            # As SQLAlchemy reports a failed statement, so that a lost race is retried.
+            raise sa.exc.DBAPIError.instance(sql, None, exc, error, dialect=dialect) from exc
 
     def _store_changes(
         self,
@@ -1423,23 +1497,24 @@ class District:
             digest = digests.get(change.id) if digests is not None else None
             if digest is None:
                 digest = keyed_digest(self._digest_key, canonical)
+            device, counter = change.id.device, change.id.counter
+            sealed = self._changes.seal(canonical, ad=change_ad(change.record_id, device, counter))
             rows.append(
-                {
-                    "device_id": change.id.device,
-                    "counter": change.id.counter,
-                    "record_id": change.record_id,
-                    "kind": change.kind,
-                    "hlc": change.hlc.encode(),
-                    "digest": digest,
-                    "sealed": self._changes.seal(
-                        canonical,
-                        ad=change_ad(change.record_id, change.id.device, change.id.counter),
-                    ),
-                    "received_at": now,
-                }
+                (
+                    device,
+                    counter,
+                    change.record_id,
+                    change.kind,
+                    change.hlc.encode(),
+                    digest,
+                    sealed,
+                    now,
+                )
             )
-        # Unique (device_id, counter): a concurrent import of the same change ends as one copy.
-        session.execute(self._insert(_CHANGES), rows)
+        # Unique (device_id, counter): of two imports racing to store the same change (a relay
+        # through two villages of changes of a device not enrolled), the second fails and is
+        # run again, and then holds the change: it is stored once.
+        self._insert_rows(session, _CHANGES, _CHANGE_COLUMNS, rows)
 
     def _store_records(
         self,
@@ -1461,56 +1536,49 @@ class District:
             for part in _chunks(list(materialized)):
                 present.update(
                     session.scalars(
-                        sa.select(RecordRow.record_id).where(RecordRow.record_id.in_(part))
+                        sa.select(RecordRow.record_id).where(
+                            _among(session, RecordRow.record_id, part)
+                        )
                     )
                 )
         # Only rows that exist can have child rows to replace.
         for part in _chunks(sorted(present)):
             session.execute(
-                sa.delete(RecordViolenceType).where(RecordViolenceType.record_id.in_(part))
+                sa.delete(RecordViolenceType).where(
+                    _among(session, RecordViolenceType.record_id, part)
+                )
             )
-            session.execute(sa.delete(RecordVictims).where(RecordVictims.record_id.in_(part)))
-        inserts: list[dict[str, Any]] = []
+            session.execute(
+                sa.delete(RecordVictims).where(_among(session, RecordVictims.record_id, part))
+            )
+        inserts: list[tuple[Any, ...]] = []
         updates: list[dict[str, Any]] = []
-        types: list[dict[str, Any]] = []
-        victims: list[dict[str, Any]] = []
+        types: list[tuple[str, str]] = []
+        victims: list[tuple[str, str, str, int]] = []
         kinds: dict[str, str] = {}
         for rid, row in materialized.items():
-            values = {
-                **row.columns,
-                "record_id": rid,
-                "updated_at": now,
-                "sealed": self._records.seal(row.document, ad=record_ad(rid)),
-            }
-            (updates if rid in present else inserts).append(values)
-            types.extend({"record_id": rid, "code": code} for code in row.violence_types)
-            victims.extend(
-                {"record_id": rid, "sex": sex, "age_band": band, "count": count}
-                for (sex, band), count in row.victims.items()
-            )
+            sealed = self._records.seal(row.document, ad=record_ad(rid))
+            if rid in present:
+                updates.append(
+                    {f"_{k}": v for k, v in row.columns.items()}
+                    | {"_updated_at": now, "_sealed": sealed, "_rid": rid}
+                )
+            else:
+                inserts.append((rid, *_ROW_VALUES(row.columns), now, sealed))
+            types.extend((rid, code) for code in row.violence_types)
+            victims.extend((rid, sex, band, count) for (sex, band), count in row.victims.items())
             kinds[rid] = str(row.columns["kind"])
-        if inserts:
-            session.execute(sa.insert(_RECORDS), inserts)
+        self._insert_rows(session, _RECORDS, _RECORD_COLUMNS, inserts)
         if updates:
             table = _RECORDS
-            columns = [c for c in updates[0] if c != "record_id"]
             statement = (
                 sa.update(table)
                 .where(table.c.record_id == sa.bindparam("_rid"))
-                .values({c: sa.bindparam(f"_{c}") for c in columns})
+                .values({c: sa.bindparam(f"_{c}") for c in (*ROW_COLUMNS, "updated_at", "sealed")})
             )
-            session.execute(
-                statement,
-                [
-                    {f"_{k}": v for k, v in u.items() if k != "record_id"}
-                    | {"_rid": u["record_id"]}
-                    for u in updates
-                ],
-            )
-        if types:
-            session.execute(sa.insert(_VIOLENCE_TYPES), types)
-        if victims:
-            session.execute(sa.insert(_VICTIMS), victims)
+            session.execute(statement, updates)
+        self._insert_rows(session, _VIOLENCE_TYPES, ("record_id", "code"), types)
+        self._insert_rows(session, _VICTIMS, ("record_id", "sex", "age_band", "count"), victims)
         return kinds
 
     def _acks(self, session: Session, devices: Iterable[str]) -> dict[str, DeviceAck]:

@@ -138,12 +138,38 @@ def strict_json_items(data: bytes) -> tuple[object, Sequence[bytes | None]]:
         value = orjson.loads(data)
         if type(value) is list:
             encoded = [orjson.dumps(item, option=_SORTED) for item in value]
-            if _ascii(b"[" + b",".join(encoded) + b"]") == data:
+            if _is_array_of(data, encoded):
                 return value, encoded
     except (orjson.JSONDecodeError, orjson.JSONEncodeError):
         pass
     value = _strict_json_slow(data)
     return value, [_encoded_or_none(item) for item in value] if type(value) is list else []
+
+
+def _is_array_of(data: bytes, items: Sequence[bytes]) -> bool:
+    """Whether ``data`` is ``_ascii(b"[" + b",".join(items) + b"]")``.
+
+    Compared item by item in place: a bundle body is tens of MiB, and joining the items
+    would copy it twice more. Canonical bytes are ASCII without DEL, so an item orjson wrote
+    with a non-ASCII character or DEL matches only in its escaped form.
+    """
+    if not items:
+        return data == b"[]"
+    if not data.endswith(b"]") or not data.isascii() or b"\x7f" in data:
+        return False
+    position = 0
+    separator = b"["
+    for item in items:
+        if not data.startswith(separator, position):
+            return False
+        position += 1
+        if not data.startswith(item, position):
+            item = _ascii(item)
+            if not data.startswith(item, position):
+                return False
+        position += len(item)
+        separator = b","
+    return position == len(data) - 1
 
 
 def _encoded_or_none(value: object) -> bytes | None:

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import cast
 
+import pytest
 import sqlalchemy as sa
 
-from district.models import ChangeRow, RecordRow
+from district.materialize import ROW_COLUMNS, materialize_flat
+from district.models import (
+    BundleSeen,
+    ChangeRow,
+    RecordRow,
+    RecordVictims,
+    RecordViolenceType,
+)
 from district.service import District
 from district.testing import SyntheticDevice
 from simpul.bundle import DeviceAck, EncryptionKeyPair, verify_receipt
@@ -23,7 +32,10 @@ def _new_status(device: SyntheticDevice, record_id: str) -> str:
     return "selesai" if state.value("status") != "selesai" else "dirujuk"
 
 
-def _count(district: District, model: type[ChangeRow] | type[RecordRow]) -> int:
+def _count(
+    district: District,
+    model: type[ChangeRow | RecordRow | RecordVictims | RecordViolenceType | BundleSeen],
+) -> int:
     with district._read() as session:
         return int(session.scalar(sa.select(sa.func.count()).select_from(model)) or 0)
 
@@ -334,3 +346,68 @@ def test_a_change_holding_a_lone_surrogate_is_refused_not_a_crash(
     assert result.status == "imported" and result.counts.changes == 1
     assert result.rejected_changes == ((str(bad.id), "malformed_record"),)
     assert _count(district, RecordRow) == 1
+
+
+def _refuse_rows_of(district: District, table: str) -> Callable[[], None]:
+    """Make the database itself refuse every new row of ``table`` (a real trigger, as a full
+    disk or a broken constraint would); return what lifts it."""
+    with district._engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(
+                "CREATE FUNCTION refuse_row() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$"
+            )
+            conn.exec_driver_sql(
+                f"CREATE TRIGGER refuse BEFORE INSERT ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION refuse_row()"
+            )
+        else:
+            conn.exec_driver_sql(
+                f"CREATE TRIGGER refuse BEFORE INSERT ON {table} "
+                "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+            )
+
+    def lift() -> None:
+        with district._engine.begin() as conn:
+            conn.exec_driver_sql(
+                f"DROP TRIGGER refuse ON {table}"
+                if conn.dialect.name == "postgresql"
+                else "DROP TRIGGER refuse"
+            )
+
+    return lift
+
+
+def test_a_bundle_the_database_fails_to_store_leaves_nothing_behind(
+    district: District, device: SyntheticDevice
+) -> None:
+    # The victim rows are written last: the changes, records and violence types written in
+    # bulk before them must go too. Then the same bundle imports whole.
+    bundle = device.seal(device.new_cases(40, seed=17))
+    lift = _refuse_rows_of(district, "record_victims")
+    with pytest.raises(sa.exc.DBAPIError, match="refused by the test"):
+        district.import_bundle(bundle, via="usb")
+    for model in (ChangeRow, RecordRow, RecordViolenceType, RecordVictims, BundleSeen):
+        assert _count(district, model) == 0
+    lift()
+    result = district.import_bundle(bundle, via="usb")
+    assert result.status == "imported" and result.counts.cases == 40
+    assert _count(district, ChangeRow) == _count(district, RecordRow) == 40
+    assert _count(district, RecordVictims) > 0 and _count(district, RecordViolenceType) > 0
+
+
+def test_every_derived_column_is_written(district: District, device: SyntheticDevice) -> None:
+    # Rows are written in bulk as tuples in ROW_COLUMNS order: it must name every column the
+    # records table derives from a record, as materialize_flat fills them.
+    [change] = device.new_cases(1, seed=2)
+    flat = {edit.path: edit.value for edit in change.edits}
+    derived = materialize_flat(
+        change.kind, flat, device.village, conflicts=(), base=(change.id,), updated=change.hlc
+    )
+    table = cast(sa.Table, RecordRow.__table__)
+    assert tuple(derived.columns) == ROW_COLUMNS
+    assert {*ROW_COLUMNS, "record_id", "updated_at", "sealed"} == set(table.c.keys())
+    district.import_bundle(device.seal([change]), via="usb")
+    with district._read() as session:
+        stored = session.execute(sa.select(*(table.c[name] for name in ROW_COLUMNS))).one()
+    assert stored._asdict() == derived.columns

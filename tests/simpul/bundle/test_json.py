@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 from simpul.bundle._json import (
     JsonFormatError,
+    _ascii,
+    _is_array_of,
     _strict_json_slow,
     canonical_json,
     strict_json,
@@ -86,3 +88,36 @@ def test_a_lone_surrogate_decodes_as_before_and_has_no_encoding() -> None:
     decoded, encoded = strict_json_items(b'["a\\ud800b", "ok"]')
     assert decoded == ["a\ud800b", "ok"]
     assert encoded == [None, b'"ok"']
+
+
+ITEM_BYTES = st.lists(
+    st.sampled_from([b"1", b"[]", b'"a"', b",", b"]", "\u00e9".encode(), b"\x7f", b"\\u00e9"]),
+    max_size=3,
+).map(b"".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(ITEM_BYTES, max_size=4), st.data())
+def test_the_in_place_array_check_is_the_joined_comparison(
+    items: list[bytes], data: st.DataObject
+) -> None:
+    # The fast path compares the body with its items' encodings one by one, without joining
+    # them: it must answer exactly as comparing with the joined, escaped array would.
+    joined = _ascii(b"[" + b",".join(items) + b"]")
+    raw = b"[" + b",".join(items) + b"]"  # not escaped: differs when an item is not ASCII
+    candidates = [
+        joined,
+        raw,
+        joined + b"]",
+        joined[:-1],
+        b" " + joined,
+        joined.replace(b",", b", "),
+    ]
+    candidates.append(data.draw(st.binary(max_size=12)))
+    if joined:
+        at = data.draw(st.integers(0, len(joined) - 1))
+        candidates.append(
+            joined[:at] + data.draw(st.sampled_from([b"[", b",", b"\x7f"])) + joined[at + 1 :]
+        )
+    for body in candidates:
+        assert _is_array_of(body, items) == (body == joined)
