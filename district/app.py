@@ -972,13 +972,16 @@ def create_app(
     def pull(
         device: Annotated[DeviceView, Depends(device_auth)],
         since: Annotated[int, Query(ge=0, le=2**62)] = 0,
+        holds: Annotated[int | None, Query(ge=0, le=2**62)] = None,
     ) -> Response:
         """The next return bundle for the device's village, and the cursor to store after it.
 
         The client applies and commits the bundle, *then* stores ``X-Simpul-Cursor`` and pulls
-        again with it until the answer is 204.
+        again with it until the answer is 204. ``holds``: the highest counter of the device's
+        own changes the laptop holds with every earlier one; the ones above it come back too
+        (a laptop put back from an older copy gets its own records back).
         """
-        bundle, cursor = district.return_bundle(device.device_id, since=since)
+        bundle, cursor = district.return_bundle(device.device_id, since=since, own_held=holds)
         headers = {CURSOR_HEADER: str(cursor)}
         if bundle is None:
             return Response(status_code=204, headers=headers)

@@ -1151,7 +1151,9 @@ class District:
                 )
         if result.receipt is not None and result.device_id is not None:
             try:
-                bundle, _cursor = self.return_bundle(result.device_id, since=0)
+                bundle, _cursor = self.return_bundle(
+                    result.device_id, since=0, own_held=result.own_held
+                )
             except (DeviceRevokedError, UnknownDeviceError):
                 bundle = None  # revoked between the import and now: nothing goes back
         if actor is not None:
@@ -1272,6 +1274,7 @@ class District:
             counts=counts,
             receipt=receipt_bytes,
             rejected_changes=tuple((str(r.change_id), r.reason) for r in plan.rejected),
+            own_held=opened.holds.get(device_id),
         )
 
     def _plan(self, session: Session, changes: Sequence[Change], village: str) -> _Plan:
@@ -1608,13 +1611,26 @@ class District:
     # ------------------------------------------------------------------ return bundles
 
     def return_bundle(
-        self, device_id: str, *, since: int = 0, max_bytes: int = RETURN_BUNDLE_BYTES
+        self,
+        device_id: str,
+        *,
+        since: int = 0,
+        own_held: int | None = None,
+        max_bytes: int = RETURN_BUNDLE_BYTES,
     ) -> tuple[bytes | None, int]:
-        """Seal the changes a device should receive: its village's, made elsewhere.
+        """Seal the changes a device should receive: its village's, made elsewhere — and its
+        own that it no longer holds.
+
+        A laptop never needs its own changes back, unless its database was put back from an
+        older copy (DESIGN §3: it then saves under a new device id, but still signs as the
+        enrolled one): it says so in ``own_held``, the highest counter of the enrolled device's
+        changes it holds with every earlier one (a bundle's ``holds``, or the pull's), and the
+        ones above it come back, whatever the cursor, until it holds them again.
 
         Args:
             device_id: The device.
             since: The cursor the device stored after its last pull (0 at first).
+            own_held: What the device holds of its own changes (``None``: all of them).
             max_bytes: Size cap of the bundle; the rest comes with the next cursor.
 
         Returns:
@@ -1632,6 +1648,12 @@ class District:
                 raise UnknownDeviceError()
             if device.revoked_at is not None:
                 raise DeviceRevokedError()
+            wanted = sa.and_(ChangeRow.device_id != device.id, ChangeRow.seq > since)
+            if own_held is not None:
+                wanted = sa.or_(
+                    wanted,
+                    sa.and_(ChangeRow.device_id == device.id, ChangeRow.counter > own_held),
+                )
             rows = session.execute(
                 sa.select(
                     ChangeRow.seq,
@@ -1641,11 +1663,7 @@ class District:
                     ChangeRow.sealed,
                 )
                 .join(RecordRow, RecordRow.record_id == ChangeRow.record_id)
-                .where(
-                    RecordRow.village == device.village,
-                    ChangeRow.device_id != device.id,
-                    ChangeRow.seq > since,
-                )
+                .where(RecordRow.village == device.village, wanted)
                 .order_by(ChangeRow.seq)
                 .limit(_RETURN_BATCH)
             ).all()
@@ -1657,7 +1675,8 @@ class District:
         ]
         parts = split_changes(changes, max_bundle_bytes=max_bytes)
         first = parts[0]
-        cursor = int(rows[len(first) - 1][0])
+        # own changes given back may lie before the cursor: it never moves back
+        cursor = max(since, int(rows[len(first) - 1][0]))
         with self._write() as session:
             sequence = self._bump(session, _RETURN_SEQUENCE)
         bundle = seal_bundle(

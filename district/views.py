@@ -151,6 +151,10 @@ class ImportResult:
         counts: What was added (for ``already_imported``: what the first import added).
         receipt: The signed receipt (identical bytes on every re-import), ``None`` if rejected.
         rejected_changes: ``(change id, reason)`` of changes refused inside an imported bundle.
+        own_held: The bundle's ``holds`` of its sender: the highest counter of its own changes
+            the laptop held, every earlier one with it (``None`` when not known: a bundle
+            imported before, or one that leaves it out). Below what the district holds, the
+            laptop was put back from an older copy (its return bundle brings the rest back).
     """
 
     status: ImportStatus
@@ -160,6 +164,7 @@ class ImportResult:
     counts: ImportCounts = field(default_factory=ImportCounts)
     receipt: bytes | None = None
     rejected_changes: tuple[tuple[str, str], ...] = ()
+    own_held: int | None = None
 
 
 @dataclass(frozen=True)

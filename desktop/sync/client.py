@@ -149,10 +149,13 @@ class SyncClient:
         )
         return bytes(answer.content)
 
-    def pull(self, since: int) -> tuple[bytes | None, int]:
+    def pull(self, since: int, holds: int | None = None) -> tuple[bytes | None, int]:
         """The next return bundle after ``since`` (``None`` when nothing is new) and the cursor
-        to store once it is applied."""
-        answer = self._request("GET", "/v1/sync/pull", params={"since": since})
+        to store once it is applied; ``holds``: the highest counter of the enrolled device's own
+        changes this laptop holds (those above it come back: a database put back from an older
+        copy)."""
+        params = {"since": since} if holds is None else {"since": since, "holds": holds}
+        answer = self._request("GET", "/v1/sync/pull", params=params)
         try:
             cursor = int(answer.headers.get(CURSOR_HEADER, since))
         except ValueError:

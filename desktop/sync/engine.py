@@ -35,6 +35,7 @@ from desktop.sync.outbox import (
     OutgoingBundle,
     apply_receipt,
     apply_return,
+    local_holds,
     make_bundles,
     pending_ids,
 )
@@ -144,7 +145,8 @@ class SyncEngine:
                 try:
                     self._push(client, report, progress, cancel)
                     if not report.cancelled:
-                        self._pull(client, report, progress, cancel)
+                        own = enrollment.device_id or self.store.device_id
+                        self._pull(client, own, report, progress, cancel)
                 except ServerRefusedError:
                     # A server that does not know this laptop may simply be another district
                     # (a changed address): say so rather than "unknown device".
@@ -237,6 +239,7 @@ class SyncEngine:
     def _pull(
         self,
         client: SyncClient,
+        own: str,
         report: SyncReport,
         progress: Callable[[SyncProgress], None] | None,
         cancel: threading.Event,
@@ -246,7 +249,10 @@ class SyncEngine:
                 report.cancelled = True
                 return
             cursor = self.state.cursor()
-            answer = self._retrying(functools.partial(client.pull, cursor), report, cancel)
+            # what this laptop holds of the enrolled device's own changes: less than the
+            # district holds when the database was put back from an older copy
+            holds = local_holds(self.store).get(own, 0)
+            answer = self._retrying(functools.partial(client.pull, cursor, holds), report, cancel)
             if answer is None:
                 return
             data, next_cursor = answer

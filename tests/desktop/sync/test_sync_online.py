@@ -251,8 +251,9 @@ def test_enrolling_twice_or_with_a_used_code_says_why(
     assert SyncState(other).enrollment() is None
 
 
+@pytest.mark.parametrize("courier", ["online", "flash drive"])
 def test_a_database_put_back_from_an_older_copy_continues_under_a_new_device_id(
-    district_server: DistrictServer, make_profile: Any, tmp_path: Path
+    district_server: DistrictServer, make_profile: Any, tmp_path: Path, courier: str
 ) -> None:
     from .conftest import PASSPHRASE
 
@@ -267,6 +268,7 @@ def test_a_database_put_back_from_an_older_copy_continues_under_a_new_device_id(
     _add_cases(store, 2, seed=2)
     SyncEngine(store).run_once()  # counters 1..5 have left the laptop
     old_id = store.device_id
+    before = {view.record_id for view in store.records(kind="case")}
     store.close()
     for name in ("simpul.db-wal", "simpul.db-shm"):
         (profile / name).unlink(missing_ok=True)
@@ -279,11 +281,28 @@ def test_a_database_put_back_from_an_older_copy_continues_under_a_new_device_id(
         new = restored.save(next(iter(generate_cases(1, seed=9, village=VILLAGE))))
         assert new.change_id is not None and new.change_id.device == restored.device_id
         assert new.change_id.counter == 1
-        report = SyncEngine(restored).run_once()
-        assert report.rejected == []
+        if courier == "online":
+            report = SyncEngine(restored).run_once()
+            assert report.rejected == []
+        else:
+            # no internet: the bundle goes on a flash drive, the district imports it and
+            # writes the receipt and a return bundle beside it, the laptop applies both
+            drive = tmp_path / "flashdisk"
+            drive.mkdir()
+            assert export_bundles(restored, drive).bundles
+            district_server.cli("import", str(drive), "--out", str(drive))
+            answers = sorted(p for p in drive.iterdir() if p.suffix != ".simpul")
+            assert {p.suffix for p in answers} == {".simpul-receipt", ".simpul-return"}
+            apply_files(restored, answers)
         assert not pending_ids(restored)
         held = _stored_changes(district_server)
         assert held == 6  # the five that had left, and the new one: no counter reused
+        # the two cases saved after the copy was made came back from the district
+        after = {view.record_id for view in restored.records(kind="case")}
+        assert after == before | {new.record.record_id}
+        assert len(after) == 6
+        if courier == "online":
+            assert SyncEngine(restored).run_once().received_changes == 0  # and only once
     finally:
         restored.close()
 
