@@ -968,6 +968,28 @@ class Store:
             ).all()
         return [ChangeId(device, counter) for device, counter in rows]
 
+    def held_through(self, device: str) -> int:
+        """The highest counter of ``device`` stored here with every earlier one (0: none).
+
+        One indexed aggregate when the counters have no gap (every laptop's own, nearly
+        always); only a device with a gap has its counters read.
+        """
+        with self._read() as session:
+            count, high = session.execute(
+                sa.select(sa.func.count(), sa.func.max(ChangeRow.counter)).where(
+                    ChangeRow.device_id == device
+                )
+            ).one()
+            if not count or count == high:
+                return int(high or 0)
+            counters = set(
+                session.scalars(sa.select(ChangeRow.counter).where(ChangeRow.device_id == device))
+            )
+        held = 0
+        while held + 1 in counters:
+            held += 1
+        return held
+
     def outgoing(self, held: Callable[[ChangeId], bool]) -> list[Change]:
         """Every stored change ``held`` says the district does not hold, in arrival order.
 

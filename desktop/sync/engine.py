@@ -35,7 +35,6 @@ from desktop.sync.outbox import (
     OutgoingBundle,
     apply_receipt,
     apply_return,
-    local_holds,
     make_bundles,
     pending_ids,
 )
@@ -251,7 +250,7 @@ class SyncEngine:
             cursor = self.state.cursor()
             # what this laptop holds of the enrolled device's own changes: less than the
             # district holds when the database was put back from an older copy
-            holds = local_holds(self.store).get(own, 0)
+            holds = self.store.held_through(own)
             answer = self._retrying(functools.partial(client.pull, cursor, holds), report, cancel)
             if answer is None:
                 return

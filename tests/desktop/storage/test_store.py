@@ -468,6 +468,25 @@ def test_changes_are_read_by_id_in_the_order_asked(store: Store) -> None:
         store.read_changes([ids[0], ChangeId(ids[0].device, 99)])
 
 
+def test_held_through_is_the_highest_counter_held_with_every_earlier_one(
+    tmp_path: Path,
+) -> None:
+    a = make_store(tmp_path / "a")
+    b = make_store(tmp_path / "b", user="bidan")
+    try:
+        a.save_many(generate_cases(5, seed=8, village=VILLAGE))
+        assert a.held_through(a.device_id) == 5
+        assert b.held_through(a.device_id) == 0  # none of a's
+        changes = [c for _, c in a.changes_since(0)]
+        b.apply_changes(c for c in changes if c.id.counter != 3)  # a copy missing one
+        assert b.held_through(a.device_id) == 2
+        b.apply_changes(c for c in changes if c.id.counter == 3)
+        assert b.held_through(a.device_id) == 5
+    finally:
+        a.close()
+        b.close()
+
+
 def test_a_worker_opening_change_after_change_pauses_for_the_screen(store: Store) -> None:
     """Decrypting change after change on the sync thread starves the screen's thread of the
     interpreter lock (each AES-GCM call lets go of it for an instant and takes it back, so a
