@@ -14,7 +14,7 @@ import os
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -338,6 +338,14 @@ PACE_EVERY = 0.004
 PACE_PAUSE = 0.0002
 """Seconds of each pause: long enough for a waiting thread to take the interpreter lock."""
 _paced = threading.local()  # when this thread last paused: many short loops pace as one
+
+
+def contiguous_high(counters: Collection[int]) -> int:
+    """The highest counter held with every earlier one (counters start at 1; 0: none)."""
+    held = 0
+    while held + 1 in counters:
+        held += 1
+    return held
 
 
 def paced(items: Iterable[T]) -> Iterator[T]:
@@ -985,10 +993,7 @@ class Store:
             counters = set(
                 session.scalars(sa.select(ChangeRow.counter).where(ChangeRow.device_id == device))
             )
-        held = 0
-        while held + 1 in counters:
-            held += 1
-        return held
+        return contiguous_high(counters)
 
     def outgoing(self, held: Callable[[ChangeId], bool]) -> list[Change]:
         """Every stored change ``held`` says the district does not hold, in arrival order.

@@ -144,7 +144,7 @@ class SyncEngine:
                 try:
                     self._push(client, report, progress, cancel)
                     if not report.cancelled:
-                        own = enrollment.device_id or self.store.device_id
+                        own = enrollment.sender(self.store)
                         self._pull(client, own, report, progress, cancel)
                 except ServerRefusedError:
                     # A server that does not know this laptop may simply be another district

@@ -141,7 +141,7 @@ def answer_file(store: Store) -> bytes | None:
         "format": ANSWER_FORMAT,
         "version": 1,
         "code": enrollment.code,
-        "device_id": enrollment.device_id or store.device_id,
+        "device_id": enrollment.sender(store),
         "device_enc_public": base64.b64encode(encryption.public_bytes()).decode("ascii"),
         "device_sign_public": base64.b64encode(signing.public_bytes()).decode("ascii"),
         "district_enc_key_id": enrollment.district_encryption.key_id,

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from desktop.storage.store import Store
+from desktop.storage.store import Store, contiguous_high
 from desktop.sync.errors import FileRejectedError
 from desktop.sync.state import MAX_REMEMBERED_RETURNS, SyncState, now_iso
 from simpul.bundle import (
@@ -110,14 +110,8 @@ def local_holds(store: Store) -> dict[str, int]:
     counters: dict[str, set[int]] = defaultdict(set)
     for change_id in store.change_index():
         counters[change_id.device].add(change_id.counter)
-    holds: dict[str, int] = {}
-    for device, held in counters.items():
-        high = 0
-        while high + 1 in held:
-            high += 1
-        if high:
-            holds[device] = high
-    return holds
+    holds = {device: contiguous_high(held) for device, held in counters.items()}
+    return {device: high for device, high in holds.items() if high}
 
 
 def make_bundles(
@@ -173,7 +167,7 @@ def make_bundles(
     for index, part in enumerate(parts):
         payload = BundlePayload(
             kind="changes",
-            sender=enrollment.device_id or store.device_id,
+            sender=enrollment.sender(store),
             sequence=first + index,
             changes=tuple(part),
             holds=holds,
@@ -217,7 +211,7 @@ def apply_receipt(store: Store, data: bytes) -> ReceiptOutcome:
         receipt = verify_receipt(data, district_key=enrollment.district_signing)
     except ReceiptRejectedError as exc:
         raise FileRejectedError(str(exc.code)) from None
-    if receipt.device != (enrollment.device_id or store.device_id):
+    if receipt.device != enrollment.sender(store):
         raise FileRejectedError("other_device")
     own_before = pending_ids(store)
 
@@ -275,7 +269,7 @@ def apply_return(store: Store, data: bytes) -> ReturnOutcome:
     for change in opened.changes:
         by_device[change.id.device].append(change.id.counter)
     known = Receipt(
-        device=enrollment.device_id or store.device_id,
+        device=enrollment.sender(store),
         issued_at=0,
         acks={dev: DeviceAck.from_counters(counters) for dev, counters in by_device.items()},
     )

@@ -77,6 +77,11 @@ class Enrollment:
     code: str | None = None
     device_id: str = ""
 
+    def sender(self, store: Store) -> str:
+        """The id the district knows this laptop by: :attr:`device_id`, or the store's own for
+        an enrollment made before the id was kept."""
+        return self.device_id or store.device_id
+
     @property
     def district_encryption(self) -> PublicEncryptionKey:
         """The pinned district encryption key (bundles are sealed to it)."""
