@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 
 from district.errors import DistrictError
@@ -36,4 +35,4 @@ def record_ad(record_id: str) -> bytes:
 
 def keyed_digest(key: bytes, data: bytes) -> bytes:
     """HMAC-SHA256 of ``data``: compares contents without revealing them to the database."""
-    return hmac.new(key, data, hashlib.sha256).digest()
+    return hmac.digest(key, data, "sha256")

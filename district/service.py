@@ -112,6 +112,7 @@ from district.views import (
     StaffImport,
     StaffView,
 )
+from simpul import jsonio
 from simpul.bundle import (
     DEFAULT_LIMITS,
     MAGIC,
@@ -188,8 +189,6 @@ _RETURN_SEQUENCE: Final = "return_sequence"
 
 T = TypeVar("T")
 
-_PATH = operator.attrgetter("path")
-_VALUE = operator.attrgetter("value")
 _CHANGES = cast(sa.Table, ChangeRow.__table__)
 _RECORDS = cast(sa.Table, RecordRow.__table__)
 _VIOLENCE_TYPES = cast(sa.Table, RecordViolenceType.__table__)
@@ -498,7 +497,7 @@ class District:
                     return refreshed
                 for rid, kind, village, updated_hlc, sealed in rows:
                     try:
-                        data = json.loads(self._records.open(sealed, ad=record_ad(rid)))
+                        data = jsonio.loads(self._records.open(sealed, ad=record_ad(rid)))
                     except CorruptDataError:
                         # Damaged: reading it says so; its derived columns stay empty.
                         data = {"flat": {}, "conflicts": [], "base": []}
@@ -1410,7 +1409,7 @@ class District:
 
     def _open_change(self, record_id: str, device: str, counter: int, blob: bytes) -> Change:
         plain = self._changes.open(blob, ad=change_ad(record_id, device, counter))
-        return Change.from_json(json.loads(plain))
+        return Change.from_json(jsonio.loads(plain))
 
     def _load_changes(self, session: Session, record_ids: Sequence[str]) -> dict[str, list[Change]]:
         out: dict[str, list[Change]] = defaultdict(list)
@@ -2046,7 +2045,7 @@ class District:
 
     def _detail(self, session: Session, row: RecordRow) -> RecordDetail:
         try:
-            data = json.loads(self._records.open(row.sealed, ad=record_ad(row.record_id)))
+            data = jsonio.loads(self._records.open(row.sealed, ad=record_ad(row.record_id)))
             history = self._history(session, row.record_id)
         except CorruptDataError as exc:
             raise DistrictUserError("record_corrupt", "The stored record is damaged.") from exc
@@ -2327,7 +2326,7 @@ def _materialize_history(history: Sequence[Change], village: str) -> Materialize
     """
     first = history[0]
     if len(history) == 1:
-        flat = dict(zip(map(_PATH, first.edits), map(_VALUE, first.edits), strict=True))
+        flat = first.values_by_path()
         if None in flat.values():
             flat = {path: value for path, value in flat.items() if value is not None}
         return materialize_flat(

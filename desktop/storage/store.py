@@ -33,6 +33,7 @@ from desktop.storage.profile import VAULT_NAME
 from desktop.storage.sealing import CorruptDataError, LockedSealer, Sealer
 from desktop.storage.sentmark import SentMark, read_mark, write_mark
 from desktop.storage.vault import KdfCost, UnlockedVault, Vault, check_passphrase_strength
+from simpul import jsonio
 from simpul.changes import (
     Change,
     ChangeError,
@@ -1139,7 +1140,7 @@ class Store:
         plain = self._changes.open(blob, ad=_change_ad(record_id, change_id))
         # The stored bytes are the change's own encoding (``_dumps(change.to_json())`` is
         # byte for byte ``Change.to_json_bytes()``): kept, a bundle need not encode it again.
-        change = Change.from_json(json.loads(plain), encoded=plain)
+        change = Change.from_json(jsonio.loads(plain), encoded=plain)
         if change.id != change_id or change.record_id != record_id:
             raise StorageError("a change row does not match its content")
         return change
@@ -1247,7 +1248,7 @@ class Store:
         return view
 
     def _entry_from_blobs(self, record_id: str, blob: bytes, doc_blob: bytes) -> _Entry:
-        data = json.loads(self._records.open(blob, ad=_record_ad(record_id)))
+        data = jsonio.loads(self._records.open(blob, ad=_record_ad(record_id)))
 
         view = RecordView(
             record_id=record_id,
@@ -1264,7 +1265,9 @@ class Store:
         return _Entry(view, data["search"])
 
     def _open_doc(self, record_id: str, blob: bytes) -> dict[str, Any]:
-        loaded: dict[str, Any] = json.loads(self._records.open(blob, ad=_record_doc_ad(record_id)))
+        loaded: dict[str, Any] = jsonio.loads(
+            self._records.open(blob, ad=_record_doc_ad(record_id))
+        )
         return loaded
 
     def _add_audit(

@@ -69,6 +69,8 @@ _GET_VALUE = operator.itemgetter("value")
 _GET_PRED = operator.itemgetter("pred")
 _PATH = operator.attrgetter("path")
 _PRED = operator.attrgetter("pred")
+# The paths and values of a change's edits (sorted, unique paths; no pred), checked.
+_Columns: TypeAlias = tuple[list[str], list[JsonValue]]
 
 
 class ChangeError(Error):
@@ -194,6 +196,12 @@ class Change:
     # to_json_bytes() when the change was parsed from bytes already in that form (from_json's
     # ``encoded``); never part of equality or the repr.
     _json_bytes: bytes | None = field(default=None, init=False, repr=False, compare=False)
+    # The paths and values of the edits as from_json checked them, while the FieldEdits are
+    # not made yet (from_json leaves them to the first read of ``edits``, see __getattr__):
+    # a district import reads ~770,000 edits for 10,000 cases through these lists only.
+    _columns: _Columns | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         self._check_fields()
@@ -241,6 +249,29 @@ class Change:
             ],
         }
 
+    def __getattr__(self, name: str) -> Any:
+        # Only reached when a slot is unset: the edits of a change that from_json parsed into
+        # columns are made here, once, on first use.
+        if name != "edits":
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        columns = self._columns
+        if columns is None:  # pragma: no cover - every change has its edits or its columns
+            raise AttributeError(name)
+        edits = _edits_of(columns)
+        _set_edits(self, edits)
+        _set_columns(self, None)
+        return edits
+
+    def values_by_path(self) -> dict[str, JsonValue]:
+        """Return path → new value of every edit (``None`` for a cleared field).
+
+        The values are the change's own: treat containers as immutable.
+        """
+        columns = self._columns
+        if columns is not None:
+            return dict(zip(columns[0], columns[1], strict=True))
+        return {edit.path: edit.value for edit in self.edits}
+
     def find_edit(self, path: str) -> FieldEdit | None:
         """Return the edit of ``path``, or ``None`` (a binary search: edits are sorted by path).
 
@@ -250,6 +281,13 @@ class Change:
         Returns:
             The edit, if the change sets that field.
         """
+        columns = self._columns
+        if columns is not None:
+            paths, values = columns
+            index = bisect.bisect_left(paths, path)
+            if index < len(paths) and paths[index] == path:
+                return _trusted_edit(path, values[index], _NO_PRED)
+            return None
         index = bisect.bisect_left(self.edits, path, key=_PATH)
         if index < len(self.edits) and self.edits[index].path == path:
             return self.edits[index]
@@ -320,24 +358,26 @@ class Change:
         raw_edits = obj["edits"]
         if not isinstance(raw_edits, list):
             raise ChangeFormatError(f"edits: expected an array, got {_kind_of(raw_edits)}")
-        edits, exact, ready = _edits_from_json(raw_edits)
+        edits, columns, exact, ready = _edits_from_json(raw_edits)
         fields: dict[str, str] = {}
         for key in ("record_id", "kind", "author"):
             value = obj[key]
             if not isinstance(value, str):
                 raise ChangeFormatError(f"{key}: expected a string, got {_kind_of(value)}")
             fields[key] = value
-        if ready and cls is Change:
+        if columns is not None and cls is Change:
             # The edits already are what __post_init__ would make of them (sorted, unique, no
             # pred to check): assemble the change and check the other fields only.
+            # The FieldEdits are made on first use of ``edits`` (__getattr__), from the columns.
             change = object.__new__(Change)
             for setter, value in zip(
                 _CHANGE_SETTERS,
-                (change_id, fields["record_id"], fields["kind"], hlc, fields["author"], edits),
+                (change_id, fields["record_id"], fields["kind"], hlc, fields["author"]),
                 strict=True,
             ):
                 setter(change, value)
             _set_json_bytes(change, None)
+            _set_columns(change, columns)
             change._check_fields()
         else:
             change = cls(
@@ -346,7 +386,7 @@ class Change:
                 kind=fields["kind"],
                 hlc=hlc,
                 author=fields["author"],
-                edits=edits,
+                edits=edits if edits is not None else _edits_of(cast(_Columns, columns)),
             )
         if encoded is not None and exact:
             _set_json_bytes(change, encoded)
@@ -416,7 +456,9 @@ def check_path(path: object) -> str:
     return path
 
 
-def _edits_from_json(raw_edits: list[object]) -> tuple[tuple[FieldEdit, ...], bool, bool]:
+def _edits_from_json(
+    raw_edits: list[object],
+) -> tuple[tuple[FieldEdit, ...] | None, _Columns | None, bool, bool]:
     """Parse the ``edits`` array.
 
     The common shape — objects of exactly path, value and pred, well-formed paths, plain
@@ -425,9 +467,10 @@ def _edits_from_json(raw_edits: list[object]) -> tuple[tuple[FieldEdit, ...], bo
     :func:`_edit_from_json`, which names the edit and the rule it breaks.
 
     Returns:
-        The edits; whether ``raw_edits`` is exactly their to_json form (edits by path, pred
-        sorted) with no float; and whether the edits are ready for a change as they are
-        (sorted by unique paths, no pred to check against the change's id).
+        The edits, or ``None`` when they are ready for a change as they are (sorted by unique
+        paths, no pred to check against the change's id): then their paths and values
+        instead; whether ``raw_edits`` is exactly their to_json form (edits by path, pred
+        sorted) with no float; and whether they are ready.
     """
     if not raw_edits or set(map(type, raw_edits)) != _ONLY_DICT:
         return _edits_one_by_one(raw_edits)
@@ -471,14 +514,17 @@ def _edits_from_json(raw_edits: list[object]) -> tuple[tuple[FieldEdit, ...], bo
                 preds.append(pred)
     except ChangeFormatError:
         return _edits_one_by_one(raw_edits)
-    ready = in_order and no_pred and unique
-    return _trusted_edits(paths, values, preds), exact, ready
+    if in_order and no_pred and unique:
+        return None, (cast(list[str], paths), values), exact, True
+    return _trusted_edits(cast(list[str], paths), values, preds), None, exact, False
 
 
-def _edits_one_by_one(raw_edits: list[object]) -> tuple[tuple[FieldEdit, ...], bool, bool]:
+def _edits_one_by_one(
+    raw_edits: list[object],
+) -> tuple[tuple[FieldEdit, ...], None, bool, bool]:
     """Edit by edit, so that the first broken edit is the one named (and then raised)."""
     edits = tuple(_edit_from_json(raw, index) for index, raw in enumerate(raw_edits))
-    return edits, False, False
+    return edits, None, False, False
 
 
 def _well_formed_paths(paths: list[object]) -> bool:
@@ -543,9 +589,11 @@ def _slot_setter(cls: type, name: str) -> Callable[[object, object], None]:
 
 _ONLY_FIELD_EDIT = frozenset({FieldEdit})
 _CHANGE_SETTERS = tuple(
-    _slot_setter(Change, name) for name in ("id", "record_id", "kind", "hlc", "author", "edits")
+    _slot_setter(Change, name) for name in ("id", "record_id", "kind", "hlc", "author")
 )
 _set_json_bytes = _slot_setter(Change, "_json_bytes")
+_set_columns = _slot_setter(Change, "_columns")
+_set_edits = _slot_setter(Change, "edits")
 _set_path = _slot_setter(FieldEdit, "path")
 _set_value = _slot_setter(FieldEdit, "value")
 _set_pred = _slot_setter(FieldEdit, "pred")
@@ -570,6 +618,12 @@ def _trusted_edits(
     collections.deque(map(_set_value, edits, values), maxlen=0)
     collections.deque(map(_set_pred, edits, preds), maxlen=0)
     return edits
+
+
+def _edits_of(columns: _Columns) -> tuple[FieldEdit, ...]:
+    """The edits of checked columns: paths sorted and unique, no pred."""
+    paths, values = columns
+    return _trusted_edits(paths, values, [_NO_PRED] * len(paths))
 
 
 def _exact_object(data: object, keys: frozenset[str], where: str) -> dict[str, object]:

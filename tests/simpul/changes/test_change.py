@@ -412,3 +412,48 @@ def test_the_whole_array_path_check_accepts_what_check_path_accepts(path: str) -
     data = sample_json()
     data["edits"].append({"path": path, "value": 1, "pred": []})
     assert Change.from_json(data).find_edit(path) is not None
+
+
+def _no_pred_json() -> dict[str, Any]:
+    """A change as a new record's first save arrives: no pred anywhere (parsed into columns,
+    its FieldEdits made on first use)."""
+    data = sample_json()
+    data["edits"][0]["pred"] = []
+    return data
+
+
+def _built_directly(data: dict[str, Any]) -> Change:
+    return Change(
+        id=ChangeId.parse(data["id"]),
+        record_id=data["record_id"],
+        kind=data["kind"],
+        hlc=Hlc.decode(data["hlc"]),
+        author=data["author"],
+        edits=tuple(
+            FieldEdit(e["path"], e["value"], frozenset(map(ChangeId.parse, e["pred"])))
+            for e in data["edits"]
+        ),
+    )
+
+
+def test_a_parsed_change_is_the_same_change_before_and_after_its_edits_are_read() -> None:
+    direct = _built_directly(_no_pred_json())
+    parsed = Change.from_json(_no_pred_json())
+    # Before its edits are read: the lookups answer from the parsed columns.
+    assert parsed.find_edit("victims/v1/name") == FieldEdit("victims/v1/name", "Siti", frozenset())
+    assert parsed.find_edit("nothing") is None
+    assert parsed.values_by_path() == {e.path: e.value for e in direct.edits}
+    assert pickle.loads(pickle.dumps(parsed)) == direct
+    # Equality, the repr and the wire form read the edits.
+    assert Change.from_json(_no_pred_json()) == direct
+    assert repr(parsed) == repr(direct)
+    assert parsed.edits == direct.edits and parsed.to_json() == direct.to_json()
+    assert parsed.find_edit("status") == direct.find_edit("status")
+    assert copy.deepcopy(Change.from_json(_no_pred_json())) == direct
+
+
+def test_a_change_with_pred_parses_to_edits_with_their_pred() -> None:
+    parsed = Change.from_json(sample_json())
+    assert parsed.values_by_path()["status"] == "dicatat"
+    edit = parsed.find_edit("status")
+    assert edit is not None and edit.pred == {ChangeId("dev-b", 2), ChangeId("dev-a", 4)}

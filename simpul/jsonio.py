@@ -1,0 +1,28 @@
+"""Reading back JSON the project wrote itself (sealed changes and documents), quickly.
+
+``orjson`` reads it two to three times as fast as the standard library, which matters when a
+laptop unlocks 10,000 records or pushes their changes. It refuses one thing the standard
+library writes and reads: an integer beyond 64 bits; those few documents are read again by
+the standard library, so every stored document reads as before.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import orjson
+
+__all__ = ["loads"]
+
+
+def loads(data: bytes) -> Any:
+    """Decode JSON bytes (UTF-8), as :func:`json.loads` would.
+
+    Raises:
+        json.JSONDecodeError: The bytes are not JSON.
+    """
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return json.loads(data)
