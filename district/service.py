@@ -1598,13 +1598,23 @@ class District:
         ranges_query = sa.select(
             sa.func.min(grouped.c.counter), sa.func.max(grouped.c.counter)
         ).group_by(grouped.c.island)
+        # Mostly a device's counters have no gap: then count, min and max (read from the index
+        # alone, ~20x quicker than the window over every change of the device) are the range.
+        span_query = sa.select(
+            sa.func.count(), sa.func.min(ChangeRow.counter), sa.func.max(ChangeRow.counter)
+        ).where(ChangeRow.device_id == sa.bindparam("device"))
         acks: dict[str, DeviceAck] = {}
         for device in sorted(set(devices)):
-            ranges = [
-                (int(a), int(b)) for a, b in session.execute(ranges_query, {"device": device})
-            ]
-            if ranges:
-                acks[device] = DeviceAck.from_ranges(ranges)
+            count, low, high = session.execute(span_query, {"device": device}).one()
+            if not count:
+                continue
+            if high - low + 1 == count:
+                ranges = [(int(low), int(high))]
+            else:
+                ranges = [
+                    (int(a), int(b)) for a, b in session.execute(ranges_query, {"device": device})
+                ]
+            acks[device] = DeviceAck.from_ranges(ranges)
         return acks
 
     # ------------------------------------------------------------------ return bundles
