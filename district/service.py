@@ -131,7 +131,7 @@ from simpul.bundle import (
     open_bundle,
     seal_bundle,
     sign_receipt,
-    split_changes,
+    split_compressed,
 )
 from simpul.changes import (
     DELETED,
@@ -1682,18 +1682,18 @@ class District:
         changes = [
             self._open_change(rid, dev, counter, blob) for _, rid, dev, counter, blob in rows
         ]
-        parts = split_changes(changes, max_bundle_bytes=max_bytes)
-        first = parts[0]
+        first = split_compressed(changes, max_bundle_bytes=max_bytes)[0]
         # own changes given back may lie before the cursor: it never moves back
-        cursor = max(since, int(rows[len(first) - 1][0]))
+        cursor = max(since, int(rows[len(first.changes) - 1][0]))
         with self._write() as session:
             sequence = self._bump(session, _RETURN_SEQUENCE)
         bundle = seal_bundle(
             BundlePayload(
-                kind="return", sender=DISTRICT_DEVICE, sequence=sequence, changes=tuple(first)
+                kind="return", sender=DISTRICT_DEVICE, sequence=sequence, changes=first.changes
             ),
             recipients=[PublicEncryptionKey.from_public_bytes(enc_public)],
             signer=self._keys.signing,
+            body=first,
         )
         return bundle, cursor
 

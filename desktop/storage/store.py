@@ -996,6 +996,37 @@ class Store:
             )
         return contiguous_high(counters)
 
+    def held_through_each(self) -> dict[str, int]:
+        """:meth:`held_through` of every device with a change stored here (bundle ``holds``).
+
+        One grouped aggregate over the index on (device, counter); only a device whose
+        counters have a gap has them read.
+        """
+        with self._read() as session:
+            spans = session.execute(
+                sa.select(
+                    ChangeRow.device_id, sa.func.count(), sa.func.max(ChangeRow.counter)
+                ).group_by(ChangeRow.device_id)
+            ).all()
+        return {
+            device: int(high) if count == high else self.held_through(device)
+            for device, count, high in spans
+        }
+
+    def change_keys(self) -> list[tuple[str, int]]:
+        """(device, counter) of every stored change, in no particular order.
+
+        Read from the index on (device, counter) alone: no row, no decryption, no ChangeId
+        objects — a sync counts what is pending after every batch.
+        """
+        with self._read() as session:
+            return [
+                (device, counter)
+                for device, counter in session.execute(
+                    sa.select(ChangeRow.device_id, ChangeRow.counter)
+                )
+            ]
+
     def outgoing(self, held: Callable[[ChangeId], bool]) -> list[Change]:
         """Every stored change ``held`` says the district does not hold, in arrival order.
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from desktop.storage.store import Store, contiguous_high
+from desktop.storage.store import Store
 from desktop.sync.errors import FileRejectedError
 from desktop.sync.state import MAX_REMEMBERED_RETURNS, SyncState, now_iso
 from simpul.bundle import (
@@ -29,7 +29,7 @@ from simpul.bundle import (
     new_bundle_id,
     open_bundle,
     seal_bundle,
-    split_changes,
+    split_compressed,
     verify_receipt,
 )
 from simpul.changes import Change, ChangeId
@@ -107,11 +107,29 @@ def pending_changes(store: Store) -> list[Change]:
 def local_holds(store: Store) -> dict[str, int]:
     """Per device, the highest counter this laptop holds with every earlier one (bundle
     ``holds``: the district can leave those out of what it sends back)."""
-    counters: dict[str, set[int]] = defaultdict(set)
-    for change_id in store.change_index():
-        counters[change_id.device].add(change_id.counter)
-    holds = {device: contiguous_high(held) for device, held in counters.items()}
-    return {device: high for device, high in holds.items() if high}
+    return {device: high for device, high in store.held_through_each().items() if high}
+
+
+def pending_count(store: Store, state: SyncState | None = None) -> int:
+    """How many of the stored changes are pending (what :func:`pending_ids` lists), counted
+    on the index alone: no ChangeId is made, so counting after every pushed batch stays cheap.
+    """
+    ack = (state or SyncState(store)).ack()
+    acks = dict(ack.acks) if ack is not None else {}
+    refused = (
+        {(item.change_id.device, item.change_id.counter) for item in ack.rejected}
+        if ack is not None
+        else set()
+    )
+    pending = 0
+    for device, counter in store.change_keys():
+        device_ack = acks.get(device)
+        if (device_ack is None or not device_ack.holds(counter)) and (
+            device,
+            counter,
+        ) not in refused:
+            pending += 1
+    return pending
 
 
 def make_bundles(
@@ -149,7 +167,7 @@ def make_bundles(
     if not todo:
         return []
     holds = local_holds(store)
-    parts = split_changes(todo, max_bundle_bytes=max_bundle_bytes, holds=holds)
+    parts = split_compressed(todo, max_bundle_bytes=max_bundle_bytes, holds=holds)
 
     def reserve(raw: dict[str, Any]) -> int:
         first = int(raw.get("sequence", 0)) + 1
@@ -169,12 +187,17 @@ def make_bundles(
             kind="changes",
             sender=enrollment.sender(store),
             sequence=first + index,
-            changes=tuple(part),
+            changes=part.changes,
             holds=holds,
             bundle_id=new_bundle_id(),
         )
-        data = seal_bundle(payload, recipients=[recipient], signer=signing)
-        out.append(OutgoingBundle(payload.bundle_id, data, len(part), tuple(c.id for c in part)))
+        # The body the splitter compressed to measure the part: not compressed again.
+        data = seal_bundle(payload, recipients=[recipient], signer=signing, body=part)
+        out.append(
+            OutgoingBundle(
+                payload.bundle_id, data, len(part.changes), tuple(c.id for c in part.changes)
+            )
+        )
     return out
 
 
@@ -213,7 +236,7 @@ def apply_receipt(store: Store, data: bytes) -> ReceiptOutcome:
         raise FileRejectedError(str(exc.code)) from None
     if receipt.device != enrollment.sender(store):
         raise FileRejectedError("other_device")
-    own_before = pending_ids(store)
+    before = pending_count(store, state)
 
     def merge(raw: dict[str, Any]) -> None:
         old = Receipt.from_json(raw["ack"]) if raw.get("ack") else None
@@ -226,9 +249,8 @@ def apply_receipt(store: Store, data: bytes) -> ReceiptOutcome:
 
     state.update(merge)
     _update_acked_counter(store, state)
-    own_after = pending_ids(store)
     return ReceiptOutcome(
-        newly_acknowledged=len(own_before) - len(own_after),
+        newly_acknowledged=before - pending_count(store, state),
         rejected=tuple((str(r.change_id), r.reason) for r in receipt.rejected),
         bundles=receipt.bundles,
     )

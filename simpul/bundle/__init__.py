@@ -23,6 +23,7 @@ from simpul.bundle.format import (
     SUITE_V1,
     BundleKind,
     BundlePayload,
+    CompressedBody,
     Limits,
     OpenedBundle,
     TrustedSigners,
@@ -52,7 +53,7 @@ from simpul.bundle.receipt import (
     sign_receipt,
     verify_receipt,
 )
-from simpul.bundle.split import split_changes
+from simpul.bundle.split import split_changes, split_compressed
 
 __all__ = [
     "BUNDLE_KINDS",
@@ -67,6 +68,7 @@ __all__ = [
     "BundleError",
     "BundleKind",
     "BundlePayload",
+    "CompressedBody",
     "BundleRejectedError",
     "BundleTooLargeError",
     "CounterRange",
@@ -94,5 +96,6 @@ __all__ = [
     "seal_bundle",
     "sign_receipt",
     "split_changes",
+    "split_compressed",
     "verify_receipt",
 ]

@@ -25,6 +25,7 @@ chunk, then the signature, and only then parses content; every failure is a
 
 from __future__ import annotations
 
+import operator
 import os
 import re
 import struct
@@ -74,6 +75,7 @@ __all__ = [
     "SUITE_V1",
     "BundleKind",
     "BundlePayload",
+    "CompressedBody",
     "Limits",
     "OpenedBundle",
     "TrustedSigners",
@@ -319,6 +321,22 @@ def sealed_size_overhead(
 # --- sealing ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class CompressedBody:
+    """A change list already encoded (:func:`encode_changes`) and zlib-compressed: a part of
+    :func:`simpul.bundle.split_compressed`, which compressed it to measure it.
+
+    Attributes:
+        changes: The changes, in order.
+        size: Bytes of the encoded list before compression.
+        data: The zlib stream.
+    """
+
+    changes: tuple[Change, ...]
+    size: int
+    data: bytes = field(repr=False)
+
+
 def seal_bundle(
     payload: BundlePayload,
     *,
@@ -326,6 +344,7 @@ def seal_bundle(
     signer: SigningKeyPair,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     limits: Limits = DEFAULT_LIMITS,
+    body: CompressedBody | None = None,
 ) -> bytes:
     """Seal ``payload`` to ``recipients`` and sign it with ``signer``.
 
@@ -338,27 +357,39 @@ def seal_bundle(
         signer: The sender's device key (the district key for return bundles).
         chunk_size: Plaintext bytes per encrypted chunk (64 B to 1 MiB; 64 KiB normally).
         limits: The receiver's limits: sealing refuses to make a file it would reject.
+        body: ``payload.changes`` already encoded and compressed (the very same change
+            objects, in order), used as the body instead of compressing again.
 
     Returns:
         The bundle file's bytes.
 
     Raises:
-        ValueError: No recipients, a recipient twice, too many recipients or a chunk size out
-            of range.
+        ValueError: No recipients, a recipient twice, too many recipients, a chunk size out
+            of range, or a ``body`` of other changes than the payload's.
         BundleTooLargeError: The file or its decompressed body would exceed ``limits``; split
             the changes with :func:`simpul.bundle.split_changes`.
     """
     recipient_ids = _check_recipients(recipients, limits)
     _check_chunk_size(chunk_size)
-    raw_body = encode_changes(payload.changes)
-    if len(raw_body) > limits.max_payload_bytes:
+    if body is not None:
+        if len(body.changes) != len(payload.changes) or any(
+            map(operator.is_not, body.changes, payload.changes)
+        ):
+            raise ValueError("body: it holds other changes than the payload")
+        raw_size, compressed = body.size, body.data
+    else:
+        raw_body = encode_changes(payload.changes)
+        raw_size, compressed = len(raw_body), b""
+    if raw_size > limits.max_payload_bytes:
         raise BundleTooLargeError(
-            f"the change list is {len(raw_body)} bytes uncompressed, over the receiver's "
+            f"the change list is {raw_size} bytes uncompressed, over the receiver's "
             f"limit of {limits.max_payload_bytes}; split it"
         )
+    if body is None:
+        compressed = zlib.compress(raw_body, _ZLIB_LEVEL)
     inner = canonical_json(
         {
-            "body": {"changes": len(payload.changes), "codec": "zlib", "size": len(raw_body)},
+            "body": {"changes": len(payload.changes), "codec": "zlib", "size": raw_size},
             "bundle_id": payload.bundle_id,
             "created_at": payload.created_at,
             "holds": dict(payload.holds),
@@ -374,7 +405,7 @@ def seal_bundle(
         )
     data = _seal_raw(
         inner_header=inner,
-        body=zlib.compress(raw_body, _ZLIB_LEVEL),
+        body=compressed,
         recipients=recipients,
         signer_id=key_id_bytes(signer.public_bytes()),
         sign=signer.sign,

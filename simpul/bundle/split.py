@@ -5,6 +5,8 @@ costs little); a large backlog goes out as several bundles. The size that matter
 *compressed* body, so :func:`split_changes` runs the same zlib compression that sealing uses and
 measures it as it goes (a copy of the compressor is flushed only when a cheap upper bound says
 the part may be close to full), so the whole backlog is compressed about once.
+:func:`split_compressed` keeps what the measuring compressed, for :func:`seal_bundle` to use as
+the body: then it is compressed exactly once.
 """
 
 from __future__ import annotations
@@ -18,12 +20,13 @@ from simpul.bundle.format import (
     _ZLIB_LEVEL,
     DEFAULT_CHUNK_SIZE,
     DEFAULT_LIMITS,
+    CompressedBody,
     encode_change,
     sealed_size_overhead,
 )
 from simpul.changes import Change
 
-__all__ = ["split_changes"]
+__all__ = ["split_changes", "split_compressed"]
 
 # Room for compression variance: sizes measured on a flushed copy of the compressor bound the
 # final size closely but not exactly (Huffman tables are chosen per block).
@@ -64,7 +67,29 @@ def split_changes(
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     max_payload_bytes: int = DEFAULT_LIMITS.max_payload_bytes,
 ) -> list[list[Change]]:
-    """Cut ``changes`` into consecutive parts that each seal to at most ``max_bundle_bytes``.
+    """:func:`split_compressed`, giving the parts' changes only."""
+    parts = split_compressed(
+        changes,
+        max_bundle_bytes=max_bundle_bytes,
+        recipients=recipients,
+        holds=holds,
+        chunk_size=chunk_size,
+        max_payload_bytes=max_payload_bytes,
+    )
+    return [list(part.changes) for part in parts]
+
+
+def split_compressed(
+    changes: Sequence[Change],
+    *,
+    max_bundle_bytes: int,
+    recipients: int = 1,
+    holds: Mapping[str, int] | None = None,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    max_payload_bytes: int = DEFAULT_LIMITS.max_payload_bytes,
+) -> list[CompressedBody]:
+    """Cut ``changes`` into consecutive parts that each seal to at most ``max_bundle_bytes``,
+    each with its body already encoded and compressed (``seal_bundle(..., body=part)``).
 
     Order is kept; every change lands in exactly one part. Parts are filled greedily, so all
     but the last are close to the cap. Each part's uncompressed change list also stays within
@@ -80,7 +105,7 @@ def split_changes(
         max_payload_bytes: Cap on each part's uncompressed change list.
 
     Returns:
-        The parts, each a non-empty list; an empty list when there are no changes.
+        The parts, each with at least one change; an empty list when there are no changes.
 
     Raises:
         ValueError: The cap leaves no room for any change after the bundle's own overhead.
@@ -108,13 +133,14 @@ class _Splitter:
     def __init__(self, budget: int, max_raw: int) -> None:
         self._budget = budget
         self._max_raw = max_raw
-        self._parts: list[list[Change]] = []
+        self._parts: list[CompressedBody] = []
         self._start_part()
 
     def _start_part(self) -> None:
         self._current: list[Change] = []
         self._compressor = zlib.compressobj(_ZLIB_LEVEL)
-        self._emitted = len(self._compressor.compress(b"["))
+        self._out = [self._compressor.compress(b"[")]  # the part's zlib stream so far
+        self._emitted = len(self._out[0])
         self._raw = 2  # "[" and "]"
         self._measured = _ZLIB_FRAMING + _stored_bound(2)  # upper bound of the closed size
         self._since = 0  # raw bytes fed since self._measured was taken
@@ -141,7 +167,9 @@ class _Splitter:
                 self._close_part()
                 self.add(change)
                 return
-        self._emitted += len(self._compressor.compress(piece))
+        out = self._compressor.compress(piece)
+        self._out.append(out)
+        self._emitted += len(out)
         self._raw += len(piece)
         self._current.append(change)
         if measured is not None:
@@ -156,9 +184,13 @@ class _Splitter:
 
     def _close_part(self) -> None:
         if self._current:
-            self._parts.append(self._current)
+            self._out.append(self._compressor.compress(b"]"))
+            self._out.append(self._compressor.flush())
+            self._parts.append(
+                CompressedBody(tuple(self._current), size=self._raw, data=b"".join(self._out))
+            )
         self._start_part()
 
-    def finish(self) -> list[list[Change]]:
+    def finish(self) -> list[CompressedBody]:
         self._close_part()
         return self._parts

@@ -199,9 +199,7 @@ class Change:
     # The paths and values of the edits as from_json checked them, while the FieldEdits are
     # not made yet (from_json leaves them to the first read of ``edits``, see __getattr__):
     # a district import reads ~770,000 edits for 10,000 cases through these lists only.
-    _columns: _Columns | None = field(
-        default=None, init=False, repr=False, compare=False
-    )
+    _columns: _Columns | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._check_fields()

@@ -18,6 +18,7 @@ from simpul.bundle import (
     open_bundle,
     seal_bundle,
     split_changes,
+    split_compressed,
 )
 from simpul.changes import Change, ChangeId, FieldEdit, Hlc
 
@@ -95,6 +96,41 @@ def test_parts_open_and_give_back_the_backlog(backlog: list[Change], keys: Keys)
         )
         received.extend(opened.changes)
     assert received == backlog
+
+
+@pytest.mark.parametrize("cap", [12 * 1024, 40 * 1024])
+def test_parts_sealed_with_the_splitters_own_compression_open_and_stay_under_the_cap(
+    backlog: list[Change], keys: Keys, cap: int
+) -> None:
+    parts = split_compressed(backlog, max_bundle_bytes=cap)
+    assert [list(part.changes) for part in parts] == split_changes(backlog, max_bundle_bytes=cap)
+    received: list[Change] = []
+    for index, part in enumerate(parts):
+        payload = BundlePayload(
+            kind="changes", sender="dev-a", sequence=index + 1, changes=part.changes
+        )
+        data = seal_bundle(
+            payload, recipients=[keys.district_enc.public_key], signer=keys.device_sig, body=part
+        )
+        assert len(data) <= cap
+        opened = open_bundle(
+            data,
+            recipient=keys.district_enc,
+            trusted_signers=keys.trusted,
+            limits=Limits(max_bundle_bytes=cap),
+        )
+        assert part.size == len(encode_changes(part.changes))
+        received.extend(opened.changes)
+    assert received == backlog
+
+
+def test_a_compressed_body_of_other_changes_is_refused(backlog: list[Change], keys: Keys) -> None:
+    first, second = split_compressed(backlog, max_bundle_bytes=12 * 1024)[:2]
+    payload = BundlePayload(kind="changes", sender="dev-a", sequence=1, changes=first.changes)
+    with pytest.raises(ValueError, match="other changes"):
+        seal_bundle(
+            payload, recipients=[keys.district_enc.public_key], signer=keys.device_sig, body=second
+        )
 
 
 def test_backlog_that_fits_is_one_part(backlog: list[Change]) -> None:
