@@ -122,12 +122,10 @@ def pending_count(store: Store, state: SyncState | None = None) -> int:
         else set()
     )
     pending = 0
-    for device, counter in store.change_keys():
-        device_ack = acks.get(device)
-        if (device_ack is None or not device_ack.holds(counter)) and (
-            device,
-            counter,
-        ) not in refused:
+    for key in store.change_keys():
+        device_ack = acks.get(key[0])
+        held = device_ack is not None and device_ack.holds(key[1])
+        if not held and key not in refused:
             pending += 1
     return pending
 

@@ -356,7 +356,7 @@ class Change:
         raw_edits = obj["edits"]
         if not isinstance(raw_edits, list):
             raise ChangeFormatError(f"edits: expected an array, got {_kind_of(raw_edits)}")
-        edits, columns, exact, ready = _edits_from_json(raw_edits)
+        edits, columns, exact = _edits_from_json(raw_edits)
         fields: dict[str, str] = {}
         for key in ("record_id", "kind", "author"):
             value = obj[key]
@@ -365,8 +365,8 @@ class Change:
             fields[key] = value
         if columns is not None and cls is Change:
             # The edits already are what __post_init__ would make of them (sorted, unique, no
-            # pred to check): assemble the change and check the other fields only.
-            # The FieldEdits are made on first use of ``edits`` (__getattr__), from the columns.
+            # pred to check): assemble the change and check the other fields only. Its
+            # FieldEdits are made from the columns on first use of ``edits`` (__getattr__).
             change = object.__new__(Change)
             for setter, value in zip(
                 _CHANGE_SETTERS,
@@ -456,7 +456,7 @@ def check_path(path: object) -> str:
 
 def _edits_from_json(
     raw_edits: list[object],
-) -> tuple[tuple[FieldEdit, ...] | None, _Columns | None, bool, bool]:
+) -> tuple[tuple[FieldEdit, ...] | None, _Columns | None, bool]:
     """Parse the ``edits`` array.
 
     The common shape — objects of exactly path, value and pred, well-formed paths, plain
@@ -465,10 +465,10 @@ def _edits_from_json(
     :func:`_edit_from_json`, which names the edit and the rule it breaks.
 
     Returns:
-        The edits, or ``None`` when they are ready for a change as they are (sorted by unique
-        paths, no pred to check against the change's id): then their paths and values
-        instead; whether ``raw_edits`` is exactly their to_json form (edits by path, pred
-        sorted) with no float; and whether they are ready.
+        The edits — or ``None``, and their paths and values instead, when they are ready for a
+        change as they are (sorted by unique paths, no pred to check against the change's
+        id) — and whether ``raw_edits`` is exactly their to_json form (edits by path, pred
+        sorted) with no float.
     """
     if not raw_edits or set(map(type, raw_edits)) != _ONLY_DICT:
         return _edits_one_by_one(raw_edits)
@@ -513,16 +513,16 @@ def _edits_from_json(
     except ChangeFormatError:
         return _edits_one_by_one(raw_edits)
     if in_order and no_pred and unique:
-        return None, (cast(list[str], paths), values), exact, True
-    return _trusted_edits(cast(list[str], paths), values, preds), None, exact, False
+        return None, (cast(list[str], paths), values), exact
+    return _trusted_edits(cast(list[str], paths), values, preds), None, exact
 
 
 def _edits_one_by_one(
     raw_edits: list[object],
-) -> tuple[tuple[FieldEdit, ...], None, bool, bool]:
+) -> tuple[tuple[FieldEdit, ...], None, bool]:
     """Edit by edit, so that the first broken edit is the one named (and then raised)."""
     edits = tuple(_edit_from_json(raw, index) for index, raw in enumerate(raw_edits))
-    return edits, None, False, False
+    return edits, None, False
 
 
 def _well_formed_paths(paths: list[object]) -> bool:
