@@ -1409,7 +1409,8 @@ class District:
 
     def _open_change(self, record_id: str, device: str, counter: int, blob: bytes) -> Change:
         plain = self._changes.open(blob, ad=change_ad(record_id, device, counter))
-        return Change.from_json(jsonio.loads(plain))
+        # Stored as its canonical bytes (_store_changes): they are its to_json_bytes().
+        return Change.from_json(jsonio.loads(plain), encoded=plain)
 
     def _load_changes(self, session: Session, record_ids: Sequence[str]) -> dict[str, list[Change]]:
         out: dict[str, list[Change]] = defaultdict(list)

@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-__all__ = ["loads"]
+__all__ = ["loads", "sorted_utf8"]
 
 
 def loads(data: bytes) -> Any:
@@ -26,3 +26,15 @@ def loads(data: bytes) -> Any:
         return orjson.loads(data)
     except orjson.JSONDecodeError:
         return json.loads(data)
+
+
+def sorted_utf8(value: object) -> bytes | None:
+    """Compact, key-sorted UTF-8 JSON of ``value`` — byte for byte what
+    ``json.dumps(value, separators=(",", ":"), ensure_ascii=False, sort_keys=True)`` writes
+    for values without floats (``Change.to_json_bytes()``'s form) — or ``None`` where orjson
+    cannot write it (an integer beyond 64 bits, a lone surrogate).
+    """
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:
+        return None

@@ -17,6 +17,8 @@ from typing import Any
 
 import orjson
 
+from simpul.jsonio import sorted_utf8
+
 __all__ = [
     "JsonFormatError",
     "ascii_json",
@@ -143,7 +145,7 @@ def strict_json_items(data: bytes) -> tuple[object, Sequence[bytes | None]]:
     except (orjson.JSONDecodeError, orjson.JSONEncodeError):
         pass
     value = _strict_json_slow(data)
-    return value, [_encoded_or_none(item) for item in value] if type(value) is list else []
+    return value, [sorted_utf8(item) for item in value] if type(value) is list else []
 
 
 def _is_array_of(data: bytes, items: Sequence[bytes]) -> bool:
@@ -170,13 +172,6 @@ def _is_array_of(data: bytes, items: Sequence[bytes]) -> bool:
         position += len(item)
         separator = b","
     return position == len(data) - 1
-
-
-def _encoded_or_none(value: object) -> bytes | None:
-    try:
-        return orjson.dumps(value, option=_SORTED)
-    except orjson.JSONEncodeError:
-        return None
 
 
 def _strict_json_slow(data: bytes) -> object:

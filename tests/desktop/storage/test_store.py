@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -525,3 +526,31 @@ def test_a_worker_opening_change_after_change_pauses_for_the_screen(store: Store
     pauses = cpu / PACE_EVERY - 1
     assert pauses > 10  # enough work to be paced
     assert wall - cpu >= 0.5 * pauses * PACE_PAUSE
+
+
+def test_held_through_each_and_change_keys_answer_from_the_index(tmp_path: Path) -> None:
+    a = make_store(tmp_path / "a")
+    b = make_store(tmp_path / "b", user="bidan")
+    try:
+        a.save_many(generate_cases(4, seed=3, village=VILLAGE))
+        changes = [c for _, c in a.changes_since(0)]
+        b.save_many(generate_cases(2, seed=4, village=VILLAGE))
+        b.apply_changes(c for c in changes if c.id.counter != 2)  # a copy with a gap
+        assert b.held_through_each() == {a.device_id: 1, b.device_id: 2}
+        assert sorted(b.change_keys()) == sorted(
+            (cid.device, cid.counter) for cid in b.change_index()
+        )
+    finally:
+        a.close()
+        b.close()
+
+
+def test_a_change_read_back_carries_its_canonical_bytes(store: Store) -> None:
+    # Changes are stored unsorted; what a bundle carries must be the key-sorted form, which
+    # the district reads on its fast path (and digests).
+    store.save_many(generate_cases(2, seed=5, village=VILLAGE))
+    for change in store.read_changes(store.change_index()):
+        canonical = json.dumps(
+            change.to_json(), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        ).encode()
+        assert change.to_json_bytes() == canonical
