@@ -1,4 +1,5 @@
-"""Reading back JSON the project wrote itself (sealed changes and documents), quickly.
+"""Reading back JSON the project wrote itself (sealed changes and documents), and writing a
+change's key-sorted form, quickly.
 
 ``orjson`` reads it two to three times as fast as the standard library, which matters when a
 laptop unlocks 10,000 records or pushes their changes. It refuses one thing the standard
