@@ -3,9 +3,13 @@
 A sliding window per key: once ``failures`` attempts failed within ``window`` seconds, further
 attempts for that key are refused — without checking the password or the code — until the
 oldest of those failures is ``window`` seconds old. A refused attempt is not counted, so a
-correct password works again as soon as the window has passed. Each attempt is counted as a
-failure *before* it runs and withdrawn when it turns out not to be one, so attempts made in
-parallel cannot slip past the limit.
+correct password works again as soon as the window has passed.
+
+Attempts made in parallel cannot slip past the limit: no more attempts of a key run at once
+than it has failures left. One more waits (at most ``max_wait`` seconds) for one in flight to
+end — and then runs, or is refused if that one failed and used up the budget. So a training
+day's laptops, all enrolling at once behind one router with correct codes, each get through,
+while parallel guesses still get no more than the limit.
 
 The state lives in the memory of one server process (the district runs as one process; with
 ``serve --workers N`` every worker keeps its own counts, so a client may get up to N times the
@@ -17,7 +21,7 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections import OrderedDict, deque
+from collections import Counter, OrderedDict, deque
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,6 +32,7 @@ from district.errors import TooManyAttemptsError
 __all__ = ["DEFAULT_RATE_LIMITS", "AttemptLimiter", "Limit", "RateLimits"]
 
 MAX_KEYS: Final = 10_000
+MAX_WAIT: Final = 10.0
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,7 @@ class AttemptLimiter:
         clock: Callable[[], float] = time.monotonic,
         max_keys: int = MAX_KEYS,
         on_limit: Callable[[str, Limit], None] | None = None,
+        max_wait: float = MAX_WAIT,
     ) -> None:
         """Make a limiter.
 
@@ -80,14 +86,19 @@ class AttemptLimiter:
             clock: Seconds, monotonic (tests pass a fake one).
             max_keys: How many keys are remembered at most.
             on_limit: Called with the kind and its limit when a key reaches its limit.
+            max_wait: Longest wait, in real seconds, for attempts in flight to end before
+                an attempt is refused (``retry_after`` 1).
         """
         self._code = code
         self._limits = dict(limits)
         self._clock = clock
         self._max_keys = max(1, max_keys)
         self._on_limit = on_limit
+        self._max_wait = max_wait
         self._failures: OrderedDict[tuple[str, str], deque[float]] = OrderedDict()
+        self._running: Counter[tuple[str, str]] = Counter()
         self._lock = threading.Lock()
+        self._ended = threading.Condition(self._lock)
 
     def _wait(self, kind: str, key: str, now: float) -> float:
         """Seconds until ``key`` may try again (0: now); drops failures out of the window."""
@@ -108,17 +119,14 @@ class AttemptLimiter:
         while len(self._failures) > self._max_keys:
             self._failures.popitem(last=False)
 
-    def _withdraw(self, keys: Mapping[str, str], at: float) -> None:
+    def _full(self, keys: Mapping[str, str]) -> bool:
+        """Whether a key has as many attempts in flight as failures left (call _wait first)."""
         for kind, key in keys.items():
             times = self._failures.get((kind, key))
-            if times is None:
-                continue
-            try:
-                times.remove(at)
-            except ValueError:
-                continue
-            if not times:
-                del self._failures[(kind, key)]
+            done = len(times) if times is not None else 0
+            if done + self._running[(kind, key)] >= self._limits[kind].failures:
+                return True
+        return False
 
     @contextmanager
     def attempt(
@@ -142,33 +150,47 @@ class AttemptLimiter:
             TooManyAttemptsError: A key is over its limit (``retry_after`` in seconds); the
                 attempt did not run.
         """
+        deadline = time.monotonic() + self._max_wait
         with self._lock:
-            now = self._clock()
-            wait = max((self._wait(kind, key, now) for kind, key in keys.items()), default=0.0)
-            if wait > 0:
-                raise TooManyAttemptsError(self._code, retry_after=max(1, math.ceil(wait)))
-            for kind, key in keys.items():
-                self._failures.setdefault((kind, key), deque()).append(now)
-                self._failures.move_to_end((kind, key))
-            self._forget_oldest()
+            while True:
+                now = self._clock()
+                wait = max((self._wait(kind, key, now) for kind, key in keys.items()), default=0)
+                if wait > 0:
+                    raise TooManyAttemptsError(self._code, retry_after=max(1, math.ceil(wait)))
+                if not self._full(keys):
+                    break
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TooManyAttemptsError(self._code, retry_after=1)
+                self._ended.wait(left)
+            self._running.update(keys.items())
+        outcome = "error"  # an error that says nothing about a guess
         try:
             yield
+            outcome = "success"
         except counts:
+            outcome = "failure"
+            raise
+        finally:
             reached: list[str] = []
             with self._lock:
-                for kind, key in keys.items():
-                    times = self._failures.get((kind, key))
-                    if times is not None and len(times) == self._limits[kind].failures:
-                        reached.append(kind)
+                self._running.subtract(keys.items())
+                for item in keys.items():
+                    if self._running[item] <= 0:
+                        del self._running[item]
+                if outcome == "failure":
+                    at = self._clock()
+                    for kind, key in keys.items():
+                        times = self._failures.setdefault((kind, key), deque())
+                        times.append(at)
+                        self._failures.move_to_end((kind, key))
+                        if len(times) == self._limits[kind].failures:
+                            reached.append(kind)
+                    self._forget_oldest()
+                elif outcome == "success":
+                    for kind in forget:
+                        self._failures.pop((kind, keys[kind]), None)
+                self._ended.notify_all()
             if self._on_limit is not None:
                 for kind in reached:
                     self._on_limit(kind, self._limits[kind])
-            raise
-        except BaseException:
-            with self._lock:
-                self._withdraw(keys, now)
-            raise
-        with self._lock:
-            self._withdraw(keys, now)
-            for kind in forget:
-                self._failures.pop((kind, keys[kind]), None)

@@ -1458,9 +1458,9 @@ class District:
             if (process := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
         ]
         if processors:
-            columns = list(zip(*rows, strict=True))
+            columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
             for index, process in processors:
-                columns[index] = tuple(map(process, columns[index]))
+                columns[index] = _processed(process, columns[index])
             rows = list(zip(*columns, strict=True))
         preparer = dialect.identifier_preparer
         target = f"{preparer.format_table(table)} ({', '.join(map(preparer.quote, names))})"
@@ -2327,6 +2327,18 @@ class District:
         db.upgrade(self._engine)
         with self._write() as session:
             self._audit(session, actor, "restore")
+
+
+def _processed(process: Callable[[Any], Any], column: Sequence[Any]) -> list[Any]:
+    """A column's values through its bind processor, once when every row holds the same.
+
+    Every row of an import carries its one ``now``: processing 10,000 equal datetimes one by
+    one was ~2% of an import.
+    """
+    first = column[0]
+    if column.count(first) == len(column):
+        return [process(first)] * len(column)
+    return list(map(process, column))
 
 
 def _materialize_history(history: Sequence[Change], village: str) -> Materialized:

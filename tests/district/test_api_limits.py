@@ -176,29 +176,84 @@ def test_the_refusal_reads_in_indonesian_and_english() -> None:
     assert "42 detik" in translate("too_many_enrollments", "id", params)
 
 
-def test_attempts_made_at_the_same_time_cannot_pass_the_limit() -> None:
-    limiter = AttemptLimiter("too_many_logins", {"name": Limit(3, 60)}, clock=time.monotonic)
-    barrier = threading.Barrier(8, timeout=10)
+def _at_once(limiter: AttemptLimiter, attempt: Any, count: int = 8) -> tuple[list[str], int]:
+    """Run ``count`` attempts of one name at the same moment; their outcomes, and how many
+    were ever in flight together."""
+    start = threading.Barrier(count, timeout=10)
     outcomes: list[str] = []
+    running = [0, 0]  # now, most
     lock = threading.Lock()
 
-    def guess() -> None:
+    def one() -> None:
+        start.wait()
         try:
             with limiter.attempt({"name": "sari"}, counts=(BadCredentialsError,)):
                 with lock:
-                    outcomes.append("ran")
-                barrier.wait()  # every allowed attempt is in flight at once
-                raise BadCredentialsError()
+                    running[0] += 1
+                    running[1] = max(running)
+                time.sleep(0.05)  # long enough for the others to arrive meanwhile
+                with lock:
+                    running[0] -= 1
+                attempt()
+            outcome = "ran"
         except BadCredentialsError:
-            pass
+            outcome = "failed"
         except TooManyAttemptsError:
-            with lock:
-                outcomes.append("refused")
-            barrier.wait()
+            outcome = "refused"
+        with lock:
+            outcomes.append(outcome)
 
-    threads = [threading.Thread(target=guess) for _ in range(8)]
+    threads = [threading.Thread(target=one) for _ in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert outcomes.count("ran") == 3 and outcomes.count("refused") == 5
+    return outcomes, running[1]
+
+
+def test_guesses_made_at_the_same_time_cannot_pass_the_limit() -> None:
+    limiter = AttemptLimiter("too_many_logins", {"name": Limit(3, 60)}, clock=time.monotonic)
+
+    def wrong() -> None:
+        raise BadCredentialsError()
+
+    outcomes, most = _at_once(limiter, wrong)
+    assert outcomes.count("failed") == 3 and outcomes.count("refused") == 5
+    assert most <= 3
+
+
+def test_right_codes_entered_at_the_same_time_all_get_through() -> None:
+    # A training day: many laptops behind one router enroll at the same moment.
+    limiter = AttemptLimiter("too_many_logins", {"name": Limit(3, 60)}, clock=time.monotonic)
+    outcomes, most = _at_once(limiter, lambda: None)
+    assert outcomes == ["ran"] * 8
+    assert most <= 3  # never more in flight than the failures the key has left
+
+
+def test_an_attempt_waits_no_longer_than_its_limit() -> None:
+    limiter = AttemptLimiter(
+        "too_many_logins", {"name": Limit(1, 60)}, clock=time.monotonic, max_wait=0.2
+    )
+    inside = threading.Event()
+    leave = threading.Event()
+
+    def slow() -> None:
+        with limiter.attempt({"name": "sari"}, counts=(BadCredentialsError,)):
+            inside.set()
+            leave.wait(10)
+
+    holder = threading.Thread(target=slow)
+    holder.start()
+    try:
+        assert inside.wait(10)
+        began = time.monotonic()
+        with pytest.raises(TooManyAttemptsError) as refused:
+            with limiter.attempt({"name": "sari"}, counts=(BadCredentialsError,)):
+                pytest.fail("ran while the only attempt left was in flight")
+        assert 0.15 <= time.monotonic() - began < 5
+        assert refused.value.params["retry_after"] == 1
+    finally:
+        leave.set()
+        holder.join()
+    with limiter.attempt({"name": "sari"}, counts=(BadCredentialsError,)):
+        pass  # the first one succeeded: the budget is whole again
