@@ -144,7 +144,10 @@ def bench(config: DistrictConfig, keys: bytes, work: Workload) -> tuple[float, f
     """Import the workload into a fresh district; return (import, open_bundle alone) seconds."""
     config.data_dir.mkdir(parents=True, exist_ok=True)
     (config.data_dir / KEYS_FILE_NAME).write_bytes(keys)
-    district = District.open(config, PASSPHRASE)
+    # As the server and the CLI's import open it: with the helper process for big bundles,
+    # started (as a server's has long been when bundles come).
+    district = District.open(config, PASSPHRASE, helper=True)
+    assert district.helper_ready(), "the helper process did not start"
     device = work.device
     device.enroll_with(
         district.enroll(

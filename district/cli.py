@@ -128,11 +128,17 @@ class _Context:
             "password_mismatch",
         )
 
-    def district(self, passphrase: str | None = None) -> District:
-        """Open the district (says "not set up" before asking for the passphrase)."""
+    def district(self, passphrase: str | None = None, *, helper: bool = False) -> District:
+        """Open the district (says "not set up" before asking for the passphrase).
+
+        ``helper``: with the helper process that prepares big bundles on another core (the
+        commands that import: ``serve`` and ``import``).
+        """
         if self._district is None:
             District.public_keys(self.config)
-            self._district = District.open(self.config, passphrase or self.passphrase())
+            self._district = District.open(
+                self.config, passphrase or self.passphrase(), helper=helper
+            )
         return self._district
 
     def close(self) -> None:
@@ -182,7 +188,8 @@ def cmd_serve(ctx: _Context) -> int:
         raise CliError("bad_workers", max_workers=MAX_WORKERS)
     District.public_keys(ctx.config)  # "not set up" before asking for the passphrase
     passphrase = ctx.passphrase()
-    district = ctx.district(passphrase)  # checks the passphrase before anything starts
+    # Checks the passphrase before anything starts; with more workers, each opens its own.
+    district = ctx.district(passphrase, helper=workers == 1)
     # The passphrase is not needed in the environment any more: keep it out of the long-lived
     # server's environment and of every child process (workers get it through a pipe).
     os.environ.pop(PASSPHRASE_ENV, None)
@@ -350,7 +357,7 @@ def cmd_import(ctx: _Context) -> int:
     Enrollment answers found with them register their laptops first, so the first bundles of
     a laptop enrolled by file import in the same run.
     """
-    district = ctx.district()
+    district = ctx.district(helper=True)
     status = EXIT_OK
     answers, bundles = _import_inputs(ctx.args.files)
     if not answers and not bundles:

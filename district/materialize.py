@@ -20,7 +20,7 @@ from typing import Any
 
 import orjson
 
-from simpul.changes import DELETED, ChangeId, Hlc, JsonValue, RecordState
+from simpul.changes import DELETED, Change, ChangeId, Hlc, JsonValue, RecordState
 from simpul.records import ITEM_LISTS, MalformedDocumentError, age_band
 from simpul.records.derived import RECORD_CODE_RE, parse_date, police_deadline, victim_age
 from simpul.records.taxonomy import load_taxonomy
@@ -33,6 +33,7 @@ __all__ = [
     "kecamatan_of",
     "materialize",
     "materialize_flat",
+    "materialize_history",
 ]
 
 DERIVED_REV = 1
@@ -331,3 +332,23 @@ def _check_shape(flat: Mapping[str, JsonValue]) -> set[str]:
                 raise MalformedDocumentError("path runs through a value", path=path)
             end = path.find("/", end + 1)
     return ancestors  # pragma: no cover - the test above is exact: the loop raises
+
+
+def materialize_history(history: Sequence[Change], village: str) -> Materialized:
+    """Merge every change of one record (of ``village``) and derive its row.
+
+    A record made by one change (most imports) needs no merge: its fields are that change's
+    edits, so the merge state is skipped.
+    """
+    first = history[0]
+    if len(history) == 1:
+        flat = first.values_by_path()
+        if None in flat.values():
+            flat = {path: value for path, value in flat.items() if value is not None}
+        return materialize_flat(
+            first.kind, flat, village, conflicts=(), base=(first.id,), updated=first.hlc
+        )
+    state = RecordState(first.record_id, first.kind)
+    for change in history:
+        state.apply(change)
+    return materialize(state, village, updated=max(change.hlc for change in history))

@@ -79,6 +79,7 @@ from district.materialize import (
     Materialized,
     materialize,
     materialize_flat,
+    materialize_history,
 )
 from district.models import (
     AuditEntry,
@@ -93,6 +94,7 @@ from district.models import (
     StaffSession,
     StaffUser,
 )
+from district.prepare import PreparedChange, PrepareHelper
 from district.sealing import CorruptDataError, Sealer, change_ad, keyed_digest, record_ad
 from district.views import (
     ROLES,
@@ -128,10 +130,11 @@ from simpul.bundle import (
     Receipt,
     RejectedChange,
     RejectionCode,
-    open_bundle,
+    VerifiedBundle,
     seal_bundle,
     sign_receipt,
     split_compressed,
+    verify_bundle,
 )
 from simpul.changes import (
     DELETED,
@@ -309,6 +312,7 @@ class _Opening:
     device: DeviceRow | None = None
     reason: str | None = None
     revoked: DeviceRow | None = None
+    verified: VerifiedBundle | None = None
 
 
 _PERIOD_FIELDS: Final = frozenset({"reported_on", "held_on"})
@@ -360,7 +364,7 @@ class _BundleRejected(Exception):
 class _Plan:
     """What one import will write, worked out inside the transaction before any write."""
 
-    new: list[Change]
+    new: list[PreparedChange]
     rejected: list[RejectedChange]
     rows: dict[str, Materialized]
     encoded: dict[ChangeId, bytes]
@@ -383,6 +387,7 @@ class District:
         now: Callable[[], datetime] | None = None,
         password_cost: KdfCost = FLOOR,
         limits: Limits = DEFAULT_LIMITS,
+        helper: bool = False,
     ) -> None:
         """Open the database (upgrading its schema) with already unlocked keys.
 
@@ -394,6 +399,8 @@ class District:
             now: Clock for expiry times (tests pass a fake one); UTC-aware.
             password_cost: Argon2id cost for new staff passwords (never below the floor).
             limits: Size caps for opening bundles.
+            helper: Start a helper process that prepares half of every big bundle on
+                another core (:mod:`district.prepare`): the server and the CLI's import do.
         """
         if not password_cost.at_least_floor():
             raise ValueError(f"password cost {password_cost} is below the RFC 9106 floor")
@@ -412,7 +419,10 @@ class District:
         self._code_key = keys.subkey("enrollment-code")
         self._backup_key = keys.subkey("backup")
         self._backup_lock = threading.Lock()
+        self._helper = PrepareHelper()
         self._refresh_derived()
+        if helper:
+            self._helper.start()
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -442,15 +452,26 @@ class District:
 
     @classmethod
     def open(
-        cls, config: DistrictConfig, passphrase: str, *, now: Callable[[], datetime] | None = None
+        cls,
+        config: DistrictConfig,
+        passphrase: str,
+        *,
+        now: Callable[[], datetime] | None = None,
+        helper: bool = False,
     ) -> District:
         """Open an existing district with its server passphrase.
+
+        Args:
+            config: Where it is.
+            passphrase: The server passphrase.
+            now: Clock (tests).
+            helper: Start the helper process for big imports (see :meth:`__init__`).
 
         Raises:
             NotInitializedError: No district in the data directory.
             WrongPassphraseError: The passphrase is wrong.
         """
-        return cls(config, load_keys(config.keys_path, passphrase), now=now)
+        return cls(config, load_keys(config.keys_path, passphrase), now=now, helper=helper)
 
     @staticmethod
     def public_keys(config: DistrictConfig) -> PublicKeys:
@@ -462,8 +483,13 @@ class District:
         """The district's public keys."""
         return self._keys.public
 
+    def helper_ready(self, timeout: float = 60.0) -> bool:
+        """Wait until the helper process for big imports has started (``False``: none)."""
+        return self._helper.wait_ready(timeout)
+
     def close(self) -> None:
-        """Release the database connections."""
+        """Release the database connections and stop the helper process."""
+        self._helper.close()
         self._engine.dispose()
 
     def __enter__(self) -> District:
@@ -982,10 +1008,14 @@ class District:
                         device_id=seen.device_id,
                     )
                 return _already(seen)
-        opening = self._open(data)
-        if opening.opened is None or opening.device is None:
+        opening = self._verify(data)
+        if opening.verified is None or opening.device is None:
             return ImportResult("rejected", reason=opening.reason)
-        opened, device = opening.opened, opening.device
+        opened, device = opening.verified, opening.device
+        try:
+            prepared = self._helper.prepare(opened.body, opened.change_count, device.village)
+        except BundleRejectedError as exc:
+            return ImportResult("rejected", reason=str(exc.code))
         if opened.kind != "changes":
             return self._rejected(opened, device, "wrong_kind")
         if opened.sender != device.id:
@@ -999,7 +1029,9 @@ class District:
                 if not self._may_push(session, pushed_by, device.id):
                     return self._rejected(opened, device, "wrong_device")
         try:
-            return self._retrying(lambda: self._apply(opened, device.id, via, file_sha256))
+            return self._retrying(
+                lambda: self._apply(opened, prepared, device.id, via, file_sha256)
+            )
         except _BundleRejected as exc:
             return self._rejected(opened, device, exc.reason)
 
@@ -1009,6 +1041,17 @@ class District:
         The reason of a refusal is a :class:`~simpul.bundle.RejectionCode`, or
         ``device_revoked`` when the signing key is a revoked device's.
         """
+        opening = self._verify(data)
+        if opening.verified is None or opening.device is None:
+            return opening
+        try:
+            opened = opening.verified.open()
+        except BundleRejectedError as exc:
+            return _Opening(reason=str(exc.code))
+        return _Opening(opened, opening.device, verified=opening.verified)
+
+    def _verify(self, data: bytes) -> _Opening:
+        """:meth:`_open` without parsing the change list (``verified``, not ``opened``)."""
         signers: dict[str, DeviceRow] = {}
         revoked: list[DeviceRow] = []
 
@@ -1024,14 +1067,14 @@ class District:
             return PublicSigningKey.from_public_bytes(row.sign_public)
 
         try:
-            opened = open_bundle(
+            verified = verify_bundle(
                 data, recipient=self._keys.encryption, trusted_signers=trusted, limits=self._limits
             )
         except BundleRejectedError as exc:
             if exc.code == RejectionCode.UNKNOWN_SENDER and revoked:
                 return _Opening(reason="device_revoked", revoked=revoked[0])
             return _Opening(reason=str(exc.code))
-        return _Opening(opened, signers[opened.signer_id])
+        return _Opening(device=signers[verified.signer_id], verified=verified)
 
     def preview_bundle(self, data: bytes, *, actor: str) -> BundlePreview:
         """Say what a file is and what importing it would do, changing nothing.
@@ -1189,13 +1232,18 @@ class District:
         return pusher_village is not None and pusher_village == villages.get(sender)
 
     @staticmethod
-    def _rejected(opened: OpenedBundle, device: DeviceRow, reason: str) -> ImportResult:
+    def _rejected(opened: VerifiedBundle, device: DeviceRow, reason: str) -> ImportResult:
         return ImportResult(
             "rejected", reason=reason, bundle_id=opened.bundle_id, device_id=device.id
         )
 
     def _apply(
-        self, opened: OpenedBundle, device_id: str, via: str, file_sha256: str
+        self,
+        opened: VerifiedBundle,
+        changes: Sequence[PreparedChange],
+        device_id: str,
+        via: str,
+        file_sha256: str,
     ) -> ImportResult:
         with self._write() as session:
             device = session.get(DeviceRow, device_id)
@@ -1214,7 +1262,7 @@ class District:
             session.refresh(device)
             if device.revoked_at is not None:
                 raise _BundleRejected("device_revoked")
-            plan = self._plan(session, opened.changes, device.village)
+            plan = self._plan(session, changes, device.village)
             now = self._now()
             self._store_changes(session, plan.new, now, plan.encoded, plan.digests)
             kinds = self._store_records(session, plan.rows, now, present=plan.present)
@@ -1223,7 +1271,7 @@ class District:
                 outreach=sum(1 for kind in kinds.values() if kind == "outreach"),
                 changes=len(plan.new),
             )
-            devices = {change.id.device for change in opened.changes} | {device.id}
+            devices = {change.id.device for change in changes} | {device.id}
             receipt = Receipt(
                 device=device.id,
                 issued_at=int(now.timestamp() * 1000),
@@ -1252,7 +1300,7 @@ class District:
             if opened.sequence >= device.highest_sequence:
                 # The newest bundle says how far the laptop had got: its own ``holds`` (or,
                 # from a sender that leaves it out, the highest own counter it carries).
-                own = [c.id.counter for c in opened.changes if c.id.device == device.id]
+                own = [c.id.counter for c in changes if c.id.device == device.id]
                 device.announced_counter = max(
                     [opened.holds.get(device.id, 0), *own, device.announced_counter or 0]
                 )
@@ -1276,7 +1324,7 @@ class District:
             own_held=opened.holds.get(device_id),
         )
 
-    def _plan(self, session: Session, changes: Sequence[Change], village: str) -> _Plan:
+    def _plan(self, session: Session, changes: Sequence[PreparedChange], village: str) -> _Plan:
         """Decide which changes to store and compute the merged states, before any write.
 
         Raises:
@@ -1284,7 +1332,7 @@ class District:
                 or moves a record to another village.
         """
         rejected: list[RejectedChange] = []
-        candidates: list[Change] = []
+        candidates: list[PreparedChange] = []
         creates_village: set[str] = set()
         for change in changes:
             candidate = False
@@ -1295,9 +1343,8 @@ class District:
             else:
                 candidates.append(change)
                 candidate = True
-            edit = change.find_edit("village")
-            if edit is not None:
-                if edit.value != village:
+            if change.village:
+                if change.village[0] != village:
                     raise _BundleRejected("foreign_village")
                 if candidate:
                     creates_village.add(change.record_id)
@@ -1324,17 +1371,17 @@ class District:
                 if author_village != village:
                     raise _BundleRejected("foreign_village")
         held = self._held_digests(session, [change.id for change in candidates])
-        new: list[Change] = []
+        new: list[PreparedChange] = []
         seen: dict[ChangeId, bytes] = {}
         encoded: dict[ChangeId, bytes] = {}
         for change in candidates:
-            try:
-                canonical = encoded[change.id] = _canonical(change)
-            except UnicodeEncodeError:
+            canonical = change.canonical
+            if canonical is None:
                 # A lone surrogate (a "\\ud800" escape without its pair) is valid JSON but
                 # not text: it cannot be stored, digested or shown.
                 rejected.append(RejectedChange(change.id, "malformed_record"))
                 continue
+            encoded[change.id] = canonical
             digest = keyed_digest(self._digest_key, canonical)
             known = held.get(change.id) or seen.get(change.id)
             if known is not None:
@@ -1342,45 +1389,55 @@ class District:
                     rejected.append(RejectedChange(change.id, "equivocation"))
                 continue
             row = existing.get(change.record_id)
-            code_edit = change.find_edit("code") if row is not None and row[2] is not None else None
+            code_edit = change.code if row is not None and row[2] is not None else ()
             if change.id.device == DISTRICT_DEVICE:
                 reason = "unknown_district_change"
             elif row is not None and row[0] != change.kind:
                 reason = "kind_mismatch"
             elif row is None and change.record_id not in creates_village:
                 reason = "unknown_record"
-            elif row is not None and code_edit is not None and code_edit.value != row[2]:
+            elif row is not None and code_edit and code_edit[0] != row[2]:
                 reason = "code_rewritten"
             else:
                 seen[change.id] = digest
                 new.append(change)
                 continue
             rejected.append(RejectedChange(change.id, reason))
-        by_record: dict[str, list[Change]] = defaultdict(list)
+        by_record: dict[str, list[PreparedChange]] = defaultdict(list)
         for change in new:
             by_record[change.record_id].append(change)
         old = self._load_changes(session, [rid for rid in by_record if rid in existing])
         rows: dict[str, Materialized] = {}
-        kept: list[Change] = []
+        kept: list[PreparedChange] = []
         for rid, group in by_record.items():
-            history = [*old.get(rid, ()), *group]
+            if len(group) == 1 and rid not in old:
+                # A record made by one change (most of an import): its row may be made
+                # already, on the helper's core.
+                try:
+                    rows[rid] = group[0].row(village)
+                except (ChangeError, MalformedDocumentError):
+                    rejected.append(RejectedChange(group[0].id, "malformed_record"))
+                    continue
+                kept.append(group[0])
+                continue
+            history = [*old.get(rid, ()), *(change.change() for change in group)]
             try:
-                rows[rid] = _materialize_history(history, village)
+                rows[rid] = materialize_history(history, village)
             except (ChangeError, MalformedDocumentError):
                 # Rare: find the changes to blame one by one and keep the others.
                 accepted = list(old.get(rid, ()))
-                good: list[Change] = []
+                good: list[PreparedChange] = []
                 for change in group:
                     try:
-                        _materialize_history([*accepted, change], village)
+                        materialize_history([*accepted, change.change()], village)
                     except (ChangeError, MalformedDocumentError):
                         rejected.append(RejectedChange(change.id, "malformed_record"))
                         continue
-                    accepted.append(change)
+                    accepted.append(change.change())
                     good.append(change)
                 if not good:
                     continue
-                rows[rid] = _materialize_history(accepted, village)
+                rows[rid] = materialize_history(accepted, village)
                 group = good
             kept.extend(group)
         return _Plan(
@@ -1485,7 +1542,7 @@ class District:
     def _store_changes(
         self,
         session: Session,
-        changes: Sequence[Change],
+        changes: Sequence[Change] | Sequence[PreparedChange],
         now: datetime,
         encoded: Mapping[ChangeId, bytes] | None = None,
         digests: Mapping[ChangeId, bytes] | None = None,
@@ -1496,7 +1553,7 @@ class District:
         for change in changes:
             canonical = encoded.get(change.id) if encoded is not None else None
             if canonical is None:
-                canonical = _canonical(change)
+                canonical = _canonical(change if isinstance(change, Change) else change.change())
             digest = digests.get(change.id) if digests is not None else None
             if digest is None:
                 digest = keyed_digest(self._digest_key, canonical)
@@ -2339,26 +2396,6 @@ def _processed(process: Callable[[Any], Any], column: Sequence[Any]) -> list[Any
     if column.count(first) == len(column):
         return [process(first)] * len(column)
     return list(map(process, column))
-
-
-def _materialize_history(history: Sequence[Change], village: str) -> Materialized:
-    """Merge every change of one record and derive its row.
-
-    A record made by one change (most imports) needs no merge: its fields are that change's
-    edits, so the merge state is skipped.
-    """
-    first = history[0]
-    if len(history) == 1:
-        flat = first.values_by_path()
-        if None in flat.values():
-            flat = {path: value for path, value in flat.items() if value is not None}
-        return materialize_flat(
-            first.kind, flat, village, conflicts=(), base=(first.id,), updated=first.hlc
-        )
-    state = RecordState(first.record_id, first.kind)
-    for change in history:
-        state.apply(change)
-    return materialize(state, village, updated=max(change.hlc for change in history))
 
 
 def _keep_tombstones(state: RecordState, body: Mapping[str, Any], desired: dict[str, Any]) -> None:

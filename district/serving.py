@@ -86,7 +86,7 @@ class AppFactory:
         from district.service import District
 
         try:
-            district = District.open(self._config, self._passphrase)
+            district = District.open(self._config, self._passphrase, helper=True)
         except (UserError, sa.exc.SQLAlchemyError) as exc:
             _log.error("a worker cannot open the district (%s)", getattr(exc, "code", "database"))
             sys.exit(STARTUP_FAILURE)

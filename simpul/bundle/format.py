@@ -79,11 +79,15 @@ __all__ = [
     "Limits",
     "OpenedBundle",
     "TrustedSigners",
+    "VerifiedBundle",
     "encode_changes",
     "new_bundle_id",
     "open_bundle",
+    "parse_change_list",
     "seal_bundle",
     "sealed_size_overhead",
+    "split_change_list",
+    "verify_bundle",
 ]
 
 BundleKind: TypeAlias = Literal["changes", "return"]
@@ -251,6 +255,51 @@ class OpenedBundle:
             holds=self.holds,
             bundle_id=self.bundle_id,
             created_at=self.created_at,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class VerifiedBundle:
+    """A bundle whose file authenticated and whose signature verified, its list not parsed.
+
+    Attributes as :class:`OpenedBundle`, without ``changes``; and:
+        body: The decompressed change list: a JSON array, as signed.
+        change_count: How many changes the signed header says ``body`` holds.
+    """
+
+    kind: BundleKind
+    bundle_id: str
+    sender: str
+    sequence: int
+    created_at: int
+    holds: Mapping[str, int]
+    signer_id: str
+    recipients: tuple[str, ...]
+    size: int
+    body: bytes = field(repr=False)
+    change_count: int
+
+    def open(self) -> OpenedBundle:
+        """Parse the change list strictly.
+
+        Raises:
+            BundleRejectedError: ``malformed_content``, naming the first fault.
+        """
+        return self.opened(parse_change_list(self.body, self.change_count))
+
+    def opened(self, changes: tuple[Change, ...]) -> OpenedBundle:
+        """The opened bundle with ``changes``: the list, parsed by the caller."""
+        return OpenedBundle(
+            kind=self.kind,
+            bundle_id=self.bundle_id,
+            sender=self.sender,
+            sequence=self.sequence,
+            created_at=self.created_at,
+            holds=self.holds,
+            changes=changes,
+            signer_id=self.signer_id,
+            recipients=self.recipients,
+            size=self.size,
         )
 
 
@@ -469,6 +518,25 @@ def open_bundle(
 ) -> OpenedBundle:
     """Open, authenticate and verify a bundle, then parse its content strictly.
 
+    :func:`verify_bundle`, then :meth:`VerifiedBundle.open`; see there.
+    """
+    return verify_bundle(
+        data, recipient=recipient, trusted_signers=trusted_signers, limits=limits
+    ).open()
+
+
+def verify_bundle(
+    data: bytes,
+    *,
+    recipient: EncryptionKeyPair,
+    trusted_signers: TrustedSigners,
+    limits: Limits = DEFAULT_LIMITS,
+) -> VerifiedBundle:
+    """Open, authenticate and verify a bundle, and decompress its change list.
+
+    The list is parsed by :meth:`VerifiedBundle.open` (or, in parts, by
+    :func:`parse_change_list`): a reader may spread the parsing over several processes.
+
     Order of checks: size (before any work), magic, version, suite, header fields, length
     (truncation), our stanza, every chunk's authentication tag, the signer, the signature,
     and only then the inner header, the bounded decompression and the changes.
@@ -481,13 +549,14 @@ def open_bundle(
         limits: Size caps.
 
     Returns:
-        The opened bundle.
+        The verified bundle.
 
     Raises:
         BundleRejectedError: With ``code`` ``too_large``, ``not_a_bundle``,
             ``unsupported_version``, ``unsupported_suite``, ``bad_header``, ``truncated``,
             ``tampered``, ``not_for_us``, ``unknown_sender``, ``bad_signature``,
-            ``decompression_bomb`` or ``malformed_content``.
+            ``decompression_bomb`` or ``malformed_content`` (the list itself is checked by
+            :meth:`VerifiedBundle.open`, which raises ``malformed_content``).
     """
     size = len(data)
     if size > limits.max_bundle_bytes:
@@ -629,7 +698,7 @@ def _open_payload(
     trusted_signers: TrustedSigners,
     limits: Limits,
     size: int,
-) -> OpenedBundle:
+) -> VerifiedBundle:
     signer_raw, inner_length = _PAYLOAD_FRAME.unpack_from(plaintext, 0)
     body_start = _PAYLOAD_FRAME.size + inner_length
     signed_end = len(plaintext) - SIGNATURE_LENGTH
@@ -677,18 +746,18 @@ def _open_payload(
     raw_body = _inflate(body, limits.max_payload_bytes)
     if len(raw_body) != fields.body_size:
         _malformed(f"body: {len(raw_body)} bytes, the header says {fields.body_size}")
-    changes = _parse_changes(raw_body, fields.change_count)
-    return OpenedBundle(
+    return VerifiedBundle(
         kind=fields.kind,
         bundle_id=fields.bundle_id,
         sender=fields.sender,
         sequence=fields.sequence,
         created_at=fields.created_at,
         holds=fields.holds,
-        changes=changes,
         signer_id=signer_id,
         recipients=recipients,
         size=size,
+        body=raw_body,
+        change_count=fields.change_count,
     )
 
 
@@ -758,19 +827,66 @@ def _inflate(body: bytes, limit: int) -> bytes:
     return out
 
 
-def _parse_changes(raw_body: bytes, expected: int) -> tuple[Change, ...]:
+def parse_change_list(raw_body: bytes, expected: int | None = None) -> tuple[Change, ...]:
+    """Parse a change list strictly: a bundle's body, or a run of it from
+    :func:`split_change_list`.
+
+    Args:
+        raw_body: The JSON array.
+        expected: How many changes it must hold, if known.
+
+    Raises:
+        BundleRejectedError: ``malformed_content``, naming the first fault.
+    """
     with gc_paused():
         return _parse_change_list(raw_body, expected)
 
 
-def _parse_change_list(raw_body: bytes, expected: int) -> tuple[Change, ...]:
+# Every item of a canonical change list begins with its first key in sorted order, "author".
+_ITEM_CUT = b'},{"author":'
+
+
+def split_change_list(raw_body: bytes, at: Sequence[float]) -> list[bytes]:
+    """Cut a change list into runs of whole items, each a JSON array itself.
+
+    The cuts need no parsing: each is made at the first ``},{"author":`` (where one canonical
+    change object ends and the next begins) from its place on, and the runs are closed into
+    ``[...]``. If every run parses as a list, the whole list is exactly their items in order:
+    JSON's grammar is unambiguous, and ``[A,B]`` lists A's items, then B's. A cut that fell
+    inside an item leaves a run with an unclosed bracket, which does not parse — then parse
+    the whole.
+
+    Args:
+        raw_body: The change list.
+        at: Where to cut, as fractions of its length, increasing (``[0.5]``: in two halves).
+
+    Returns:
+        The runs (one, the whole list, when there is nowhere to cut).
+    """
+    if raw_body[:1] != b"[" or raw_body[-1:] != b"]":
+        return [raw_body]
+    runs: list[bytes] = []
+    start = 1
+    for fraction in at:
+        cut = raw_body.find(_ITEM_CUT, max(start, int(len(raw_body) * fraction)))
+        if cut == -1:
+            break
+        runs.append(b"[" + raw_body[start : cut + 1] + b"]")
+        start = cut + 2
+    if not runs:
+        return [raw_body]
+    runs.append(b"[" + raw_body[start:])
+    return runs
+
+
+def _parse_change_list(raw_body: bytes, expected: int | None) -> tuple[Change, ...]:
     try:
         items, encoded = strict_json_items(raw_body)
     except JsonFormatError as exc:
         _malformed(f"body: {exc}", exc)
     if not isinstance(items, list):
         _malformed("body: expected an array of changes")
-    if len(items) != expected:
+    if expected is not None and len(items) != expected:
         _malformed(f"body: {len(items)} changes, the header says {expected}")
     changes = []
     seen: set[ChangeId] = set()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import cast
 
 import pytest
 import sqlalchemy as sa
 
+from district import prepare
+from district.config import DistrictConfig
 from district.materialize import ROW_COLUMNS, materialize_flat
 from district.models import (
     BundleSeen,
@@ -23,7 +25,26 @@ from simpul.bundle import DeviceAck, EncryptionKeyPair, verify_receipt
 from simpul.changes import Change, ChangeId, FieldEdit
 from simpul.records import unflatten
 
-from .conftest import OTHER_VILLAGE
+from .conftest import OTHER_VILLAGE, PASSPHRASE, FakeClock
+
+
+@pytest.fixture(params=["alone", "helped"])
+def district(
+    district_config: DistrictConfig,
+    clock: FakeClock,
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[District]:
+    """A district that prepares every bundle itself, and one whose helper process prepares
+    half of every bundle of two changes or more: each import test holds for both."""
+    helped = request.param == "helped"
+    if helped:
+        monkeypatch.setattr(prepare, "MIN_HELPED_CHANGES", 2)
+    d = District.open(district_config, PASSPHRASE, now=clock, helper=helped)
+    try:
+        yield d
+    finally:
+        d.close()
 
 
 def _new_status(device: SyntheticDevice, record_id: str) -> str:
