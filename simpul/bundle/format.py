@@ -285,10 +285,7 @@ class VerifiedBundle:
         Raises:
             BundleRejectedError: ``malformed_content``, naming the first fault.
         """
-        return self.opened(parse_change_list(self.body, self.change_count))
-
-    def opened(self, changes: tuple[Change, ...]) -> OpenedBundle:
-        """The opened bundle with ``changes``: the list, parsed by the caller."""
+        changes = parse_change_list(self.body, self.change_count)
         return OpenedBundle(
             kind=self.kind,
             bundle_id=self.bundle_id,
