@@ -136,9 +136,12 @@ class _Context:
         """
         if self._district is None:
             District.public_keys(self.config)
-            self._district = District.open(
-                self.config, passphrase or self.passphrase(), helper=helper
-            )
+            passphrase = passphrase or self.passphrase()
+            if helper:
+                # Read, it is not needed in the environment any more: keep it out of the
+                # helper process.
+                os.environ.pop(PASSPHRASE_ENV, None)
+            self._district = District.open(self.config, passphrase, helper=helper)
         return self._district
 
     def close(self) -> None:
@@ -188,11 +191,12 @@ def cmd_serve(ctx: _Context) -> int:
         raise CliError("bad_workers", max_workers=MAX_WORKERS)
     District.public_keys(ctx.config)  # "not set up" before asking for the passphrase
     passphrase = ctx.passphrase()
+    # Read, the passphrase is not needed in the environment any more: keep it out of the
+    # long-lived server's environment and of every child process (the helper; the workers,
+    # which get it through a pipe).
+    os.environ.pop(PASSPHRASE_ENV, None)
     # Checks the passphrase before anything starts; with more workers, each opens its own.
     district = ctx.district(passphrase, helper=workers == 1)
-    # The passphrase is not needed in the environment any more: keep it out of the long-lived
-    # server's environment and of every child process (workers get it through a pipe).
-    os.environ.pop(PASSPHRASE_ENV, None)
     if not serve(
         district, passphrase=passphrase, host=ctx.args.host, port=ctx.args.port, workers=workers
     ):

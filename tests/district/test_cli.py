@@ -515,6 +515,39 @@ def _children(pid: int) -> list[int]:
 
 
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads /proc")
+def test_serve_starts_its_helper_without_the_passphrase(
+    district: District, district_config: DistrictConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+
+    from district import cli as district_cli
+
+    seen: dict[str, object] = {}
+
+    def fake_run(*_args: object, **_kwargs: object) -> None:
+        helpers = [
+            pid
+            for pid in _children(os.getpid())
+            if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        ]
+        seen["helpers"] = len(helpers)
+        seen["with the passphrase"] = [
+            pid
+            for pid in helpers
+            for name in ("environ", "cmdline")
+            if PASSPHRASE.encode() in Path(f"/proc/{pid}/{name}").read_bytes()
+        ]
+
+    monkeypatch.setattr(uvicorn, "run", fake_run)
+    monkeypatch.setenv(district_cli.PASSPHRASE_ENV, PASSPHRASE)
+    if district_config.database_url:
+        monkeypatch.setenv("SIMPUL_DATABASE_URL", district_config.database_url)
+    assert district_cli.main(["--data", str(district_config.data_dir), "serve"]) == 0
+    assert seen["helpers"] == 1
+    assert seen["with the passphrase"] == []
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads /proc")
 def test_serve_with_workers_keeps_the_passphrase_out_of_every_environment(
     district_config: DistrictConfig, district: District
 ) -> None:
