@@ -1420,20 +1420,21 @@ class District:
                     continue
                 kept.append(group[0])
                 continue
-            history = [*old.get(rid, ()), *(change.change() for change in group)]
+            # Whole changes (parsed again from their bytes if they came from the helper), once.
+            wholes = [change.change() for change in group]
             try:
-                rows[rid] = materialize_history(history, village)
+                rows[rid] = materialize_history([*old.get(rid, ()), *wholes], village)
             except (ChangeError, MalformedDocumentError):
                 # Rare: find the changes to blame one by one and keep the others.
                 accepted = list(old.get(rid, ()))
                 good: list[PreparedChange] = []
-                for change in group:
+                for change, whole in zip(group, wholes, strict=True):
                     try:
-                        materialize_history([*accepted, change.change()], village)
+                        materialize_history([*accepted, whole], village)
                     except (ChangeError, MalformedDocumentError):
                         rejected.append(RejectedChange(change.id, "malformed_record"))
                         continue
-                    accepted.append(change.change())
+                    accepted.append(whole)
                     good.append(change)
                 if not good:
                     continue

@@ -33,7 +33,7 @@ import time
 import uuid
 import zlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 from typing import Literal, NoReturn, TypeAlias
 
@@ -286,18 +286,11 @@ class VerifiedBundle:
             BundleRejectedError: ``malformed_content``, naming the first fault.
         """
         changes = parse_change_list(self.body, self.change_count)
-        return OpenedBundle(
-            kind=self.kind,
-            bundle_id=self.bundle_id,
-            sender=self.sender,
-            sequence=self.sequence,
-            created_at=self.created_at,
-            holds=self.holds,
-            changes=changes,
-            signer_id=self.signer_id,
-            recipients=self.recipients,
-            size=self.size,
-        )
+        # Every other field of an opened bundle is this one's, by the same name.
+        header = {
+            f.name: getattr(self, f.name) for f in fields(OpenedBundle) if f.name != "changes"
+        }
+        return OpenedBundle(changes=changes, **header)
 
 
 @dataclass(frozen=True, slots=True)
