@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -19,7 +18,7 @@ from simpul.bundle import (
     seal_bundle,
 )
 from simpul.bundle._json import canonical_json
-from simpul.bundle.format import _seal_raw
+from simpul.bundle.format import SUITE_V1, _seal_raw, body_codec
 from simpul.bundle.keys import key_id_bytes
 from simpul.changes import Change, ChangeId, Hlc, JsonValue, RecordState, diff_edits
 from simpul.records.paths import flatten
@@ -125,7 +124,7 @@ def craft(payload: BundlePayload, keys: Keys) -> Craft:
     Keyword arguments: ``inner`` (overrides merged into the honest inner header),
     ``inner_bytes`` (the whole inner header as bytes), ``raw_body`` (uncompressed body),
     ``zbody`` (the compressed body as sealed), ``signer``, ``signer_id``, ``recipients``,
-    ``chunk_size``.
+    ``chunk_size``, ``suite`` (1, zlib, unless told; the body is compressed with its codec).
     """
 
     def make(
@@ -138,16 +137,22 @@ def craft(payload: BundlePayload, keys: Keys) -> Craft:
         signer_id: bytes | None = None,
         recipients: Sequence[PublicEncryptionKey] | None = None,
         chunk_size: int = 1024,
+        suite: int = SUITE_V1,
     ) -> bytes:
         signer = signer or keys.device_sig
         recipients = recipients or [keys.district_enc.public_key]
         if raw_body is None:
             raw_body = encode_changes(payload.changes)
+        codec = body_codec(suite)
         if zbody is None:
-            zbody = zlib.compress(raw_body)
+            zbody = codec.compress(raw_body)
         if inner_bytes is None:
             header: dict[str, object] = {
-                "body": {"changes": len(payload.changes), "codec": "zlib", "size": len(raw_body)},
+                "body": {
+                    "changes": len(payload.changes),
+                    "codec": codec.name,
+                    "size": len(raw_body),
+                },
                 "bundle_id": payload.bundle_id,
                 "created_at": payload.created_at,
                 "holds": dict(payload.holds),
@@ -165,6 +170,7 @@ def craft(payload: BundlePayload, keys: Keys) -> Craft:
             signer_id=signer_id or key_id_bytes(signer.public_bytes()),
             sign=signer.sign,
             chunk_size=chunk_size,
+            suite=suite,
         )
 
     return make

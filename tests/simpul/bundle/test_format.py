@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import struct
-import zlib
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pytest
@@ -14,6 +14,10 @@ from simpul.bundle import (
     DEFAULT_LIMITS,
     MAGIC,
     STANZA_LENGTH,
+    SUITE_V1,
+    SUITE_V2,
+    SUITES,
+    WRITE_SUITE,
     BundleError,
     BundlePayload,
     BundleRejectedError,
@@ -26,7 +30,10 @@ from simpul.bundle import (
     encode_changes,
     open_bundle,
     seal_bundle,
+    split_compressed,
 )
+from simpul.bundle._codec import zstd
+from simpul.bundle.format import body_codec
 from simpul.changes import Change
 
 if TYPE_CHECKING:  # fixtures' types only: conftest is not imported at run time
@@ -77,7 +84,58 @@ def test_round_trip_one_recipient(payload: BundlePayload, sealed: bytes, keys: K
     assert opened.signer_id == keys.device_sig.key_id
     assert opened.recipients == (keys.district_enc.key_id,)
     assert opened.size == len(sealed)
+    assert opened.suite == WRITE_SUITE == SUITE_V2
+    assert struct.unpack_from(">HH", sealed, 8) == (1, SUITE_V2)
     assert len(chunks(sealed)) > 3
+
+
+@pytest.mark.parametrize("suite", SUITES)
+def test_round_trip_in_every_suite(payload: BundlePayload, keys: Keys, suite: int) -> None:
+    data = seal_bundle(
+        payload, recipients=[keys.district_enc.public_key], signer=keys.device_sig, suite=suite
+    )
+    assert struct.unpack_from(">HH", data, 8) == (1, suite)
+    opened = open_as_district(data, keys)
+    assert opened.payload == payload
+    assert opened.suite == suite
+
+
+def test_zstd_body_is_smaller_than_zlib(
+    keys: Keys, make_changes: Callable[..., list[Change]]
+) -> None:
+    payload = BundlePayload(
+        kind="changes", sender="dev-a", sequence=1, changes=tuple(make_changes(200, seed=3))
+    )
+    sizes = {
+        suite: len(
+            seal_bundle(
+                payload,
+                recipients=[keys.district_enc.public_key],
+                signer=keys.device_sig,
+                suite=suite,
+            )
+        )
+        for suite in SUITES
+    }
+    assert sizes[SUITE_V2] < 0.8 * sizes[SUITE_V1], sizes
+
+
+def test_seal_refuses_an_unknown_suite_or_a_body_of_another_suite(
+    payload: BundlePayload, keys: Keys
+) -> None:
+    (part,) = split_compressed(payload.changes, max_bundle_bytes=1 << 20, suite=SUITE_V1)
+    with pytest.raises(ValueError, match="suite"):
+        seal_bundle(
+            payload, recipients=[keys.district_enc.public_key], signer=keys.device_sig, suite=3
+        )
+    with pytest.raises(ValueError, match="suite 1"):
+        seal_bundle(
+            payload,
+            recipients=[keys.district_enc.public_key],
+            signer=keys.device_sig,
+            body=part,
+            suite=SUITE_V2,
+        )
 
 
 def test_round_trip_several_recipients(payload: BundlePayload, keys: Keys) -> None:
@@ -218,10 +276,28 @@ def test_version_byte_flipped(sealed: bytes, keys: Keys) -> None:
     assert rejection(flip(sealed, 8, 0x80), keys) == "unsupported_version"
 
 
-@pytest.mark.parametrize("suite", [0, 2, 0xFFFF])
+@pytest.mark.parametrize("suite", [0, 3, 0xFFFF])
 def test_unknown_suite(sealed: bytes, keys: Keys, suite: int) -> None:
     data = sealed[:10] + struct.pack(">H", suite) + sealed[12:]
     assert rejection(data, keys) == "unsupported_suite"
+
+
+def test_a_suite_changed_to_another_known_one_is_tampered(sealed: bytes, keys: Keys) -> None:
+    # the outer header is the associated data of every chunk: the suite cannot be swapped
+    assert rejection(sealed[:10] + struct.pack(">H", SUITE_V1) + sealed[12:], keys) == "tampered"
+
+
+@pytest.mark.parametrize(("suite", "codec"), [(SUITE_V1, "zstd"), (SUITE_V2, "zlib")])
+def test_a_codec_other_than_the_suites_is_malformed(
+    craft: Craft, payload: BundlePayload, keys: Keys, suite: int, codec: str
+) -> None:
+    raw = encode_changes(payload.changes)
+    inner = {"body": {"changes": len(payload.changes), "codec": codec, "size": len(raw)}}
+    data = craft(inner=inner, suite=suite)
+    with pytest.raises(BundleRejectedError) as info:
+        open_as_district(data, keys)
+    assert info.value.code == "malformed_content"
+    assert "body.codec" in str(info.value.params["detail"])
 
 
 # --- truncated ---------------------------------------------------------------------------------
@@ -410,39 +486,57 @@ def test_too_large_is_checked_before_anything(sealed: bytes, keys: Keys) -> None
 
 
 @functools.cache
-def _zeros_compressed(size: int) -> bytes:
-    compressor = zlib.compressobj(9)
-    block = bytes(1 << 20)
-    out = []
+def _zeros_compressed(size: int, suite: int) -> bytes:
+    stream = body_codec(suite).stream()
     for _ in range(size >> 20):
-        out.append(compressor.compress(block))
-    out.append(compressor.compress(bytes(size & ((1 << 20) - 1))))
-    out.append(compressor.flush())
-    return b"".join(out)
+        stream.feed(bytes(1 << 20))
+    stream.feed(bytes(size & ((1 << 20) - 1)))
+    return stream.finish()
 
 
-def test_decompression_bomb_with_honest_size(craft: Craft, keys: Keys) -> None:
+def _body(suite: int, *, changes: int, size: object) -> dict[str, object]:
+    return {"body": {"changes": changes, "codec": body_codec(suite).name, "size": size}}
+
+
+@pytest.mark.parametrize("suite", SUITES)
+def test_decompression_bomb_with_honest_size(craft: Craft, keys: Keys, suite: int) -> None:
     size = DEFAULT_LIMITS.max_payload_bytes + 1
-    body = _zeros_compressed(size)
+    body = _zeros_compressed(size, suite)
     assert len(body) < 100_000  # a small, validly signed file ...
-    data = craft(zbody=body, inner={"body": {"changes": 0, "codec": "zlib", "size": size}})
+    data = craft(zbody=body, inner=_body(suite, changes=0, size=size), suite=suite)
     assert rejection(data, keys) == "decompression_bomb"  # ... refused before inflating
 
 
-def test_decompression_bomb_that_lies_about_its_size(craft: Craft, keys: Keys) -> None:
+@pytest.mark.parametrize("suite", SUITES)
+def test_decompression_bomb_that_lies_about_its_size(craft: Craft, keys: Keys, suite: int) -> None:
     size = DEFAULT_LIMITS.max_payload_bytes + 1
-    body = _zeros_compressed(size)
-    data = craft(zbody=body, inner={"body": {"changes": 0, "codec": "zlib", "size": 2}})
+    body = _zeros_compressed(size, suite)
+    data = craft(zbody=body, inner=_body(suite, changes=0, size=2), suite=suite)
     assert rejection(data, keys) == "decompression_bomb"
 
 
-def test_decompression_bomb_under_a_small_limit(craft: Craft, keys: Keys) -> None:
-    body = _zeros_compressed(10_000)
-    data = craft(zbody=body, inner={"body": {"changes": 0, "codec": "zlib", "size": 2}})
+@pytest.mark.parametrize("suite", SUITES)
+def test_decompression_bomb_under_a_small_limit(craft: Craft, keys: Keys, suite: int) -> None:
+    body = _zeros_compressed(10_000, suite)
+    data = craft(zbody=body, inner=_body(suite, changes=0, size=2), suite=suite)
     limits = Limits(max_payload_bytes=9_999)
     assert rejection(data, keys, limits=limits) == "decompression_bomb"
     # Exactly at the limit it inflates, and then fails as content (zeros are not JSON).
     assert rejection(data, keys, limits=Limits(max_payload_bytes=10_000)) == "malformed_content"
+
+
+def test_a_zstd_frame_asking_for_a_huge_window_is_refused(
+    craft: Craft, payload: BundlePayload, keys: Keys
+) -> None:
+    # A frame may ask its reader for up to 3.75 TiB of window; readers give at most 8 MiB.
+    raw = encode_changes(payload.changes)
+    compressor = zstd.ZstdCompressor(options={zstd.CompressionParameter.window_log: 30})
+    body = compressor.compress(raw) + compressor.flush()
+    data = craft(zbody=body, suite=SUITE_V2)
+    with pytest.raises(BundleRejectedError) as info:
+        open_as_district(data, keys)
+    assert info.value.code == "malformed_content"
+    assert info.value.params == {"detail": "body: not a Zstandard frame this reader accepts"}
 
 
 # --- malformed_content, bad_header ------------------------------------------------------------
@@ -518,17 +612,28 @@ def test_valid_signature_over_a_bad_inner_header(
     assert rejection(craft(inner=inner), keys) == "malformed_content"
 
 
+@pytest.mark.parametrize("suite", SUITES)
 def test_change_count_or_size_that_disagree_with_the_body(
-    craft: Craft, payload: BundlePayload, keys: Keys
+    craft: Craft, payload: BundlePayload, keys: Keys, suite: int
 ) -> None:
     raw = encode_changes(payload.changes)
     n = len(payload.changes)
-    bad_count = craft(inner={"body": {"changes": n + 1, "codec": "zlib", "size": len(raw)}})
-    bad_size = craft(inner={"body": {"changes": n, "codec": "zlib", "size": len(raw) + 1}})
-    not_zlib = craft(zbody=b"plain text, not deflate")
-    cut_zlib = craft(zbody=zlib.compress(raw)[:-10])
-    extra = craft(zbody=zlib.compress(raw) + b"more")
-    for data in (bad_count, bad_size, not_zlib, cut_zlib, extra):
+    compressed = body_codec(suite).compress(raw)
+    skippable = b"\x50\x2a\x4d\x18" + struct.pack("<I", 4) + b"skip"  # RFC 8878 §3.1.2
+    bodies = [
+        b"plain text, not compressed",
+        compressed[:-10],
+        compressed + b"more",
+        compressed + compressed,
+        skippable + compressed,
+        b"",
+    ]
+    crafted = [craft(zbody=body, suite=suite) for body in bodies] + [
+        craft(inner=_body(suite, changes=n + 1, size=len(raw)), suite=suite),
+        craft(inner=_body(suite, changes=n, size=len(raw) + 1), suite=suite),
+        craft(inner=_body(suite, changes=n, size=len(raw) - 1), suite=suite),
+    ]
+    for data in crafted:
         assert rejection(data, keys) == "malformed_content"
 
 

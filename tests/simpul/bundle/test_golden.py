@@ -1,4 +1,8 @@
-"""The v1 golden files still open, to exactly what v1 wrote (docs/bundle-format.md, Versioning)."""
+"""The v1 golden files still open, to exactly what v1 wrote (docs/bundle-format.md, Versioning).
+
+Suite 1 (zlib body) files are ``v1-*``, suite 2 (Zstandard body) files ``v1-suite2-*``: both
+hold the same changes, so every reader must open both to the same content.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ import pytest
 
 from simpul.bundle import (
     MAGIC,
+    SUITES,
     BundleRejectedError,
     DeviceAck,
     EncryptionKeyPair,
@@ -47,10 +52,29 @@ def golden_keys() -> dict[str, Any]:
     }
 
 
+SUITE_FILES = {1: "v1-", 2: "v1-suite2-"}
+
+
+@pytest.fixture(scope="module", params=sorted(SUITE_FILES))
+def suite(request: pytest.FixtureRequest) -> int:
+    number: int = request.param
+    return number
+
+
 @pytest.fixture(scope="module")
-def expected() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((GOLDEN / "v1-expected.json").read_text(encoding="utf-8"))
+def expected(suite: int) -> dict[str, Any]:
+    name = f"{SUITE_FILES[suite]}expected.json"
+    data: dict[str, Any] = json.loads((GOLDEN / name).read_text(encoding="utf-8"))
     return data
+
+
+def test_every_suite_has_golden_files() -> None:
+    assert sorted(SUITE_FILES) == list(SUITES)
+    v1 = json.loads((GOLDEN / "v1-expected.json").read_text(encoding="utf-8"))
+    for prefix in SUITE_FILES.values():
+        other = json.loads((GOLDEN / f"{prefix}expected.json").read_text(encoding="utf-8"))
+        for kind in ("changes_bundle", "return_bundle"):
+            assert other[kind] == v1[kind]
 
 
 def as_json(opened: OpenedBundle) -> dict[str, Any]:
@@ -68,11 +92,11 @@ def as_json(opened: OpenedBundle) -> dict[str, Any]:
 
 
 def test_v1_changes_bundle_opens_for_both_recipients(
-    golden_keys: dict[str, Any], expected: dict[str, Any]
+    golden_keys: dict[str, Any], expected: dict[str, Any], suite: int
 ) -> None:
-    data = (GOLDEN / "v1-changes.sealed.bin").read_bytes()
+    data = (GOLDEN / f"{SUITE_FILES[suite]}changes.sealed.bin").read_bytes()
     assert data[:8] == MAGIC
-    assert struct.unpack_from(">HHI", data, 8) == (1, 1, 256)  # version 1, suite 1, 256 B chunks
+    assert struct.unpack_from(">HHI", data, 8) == (1, suite, 256)  # version 1, 256 B chunks
     device = golden_keys["device_sig"]
     for recipient in ("district_enc", "recovery_enc"):
         opened = open_bundle(
@@ -81,6 +105,7 @@ def test_v1_changes_bundle_opens_for_both_recipients(
             trusted_signers={device.key_id: device.public_key},
         )
         assert as_json(opened) == expected["changes_bundle"]
+    assert opened.suite == suite
     assert opened.kind == "changes"
     assert opened.sender == "golden-dev-1"
     assert opened.bundle_id == "6a1f3c2e-0b7d-4c5e-8f90-a1b2c3d4e5f6"
@@ -96,10 +121,10 @@ def test_v1_changes_bundle_opens_for_both_recipients(
 
 
 def test_v1_return_bundle_opens_on_the_device(
-    golden_keys: dict[str, Any], expected: dict[str, Any]
+    golden_keys: dict[str, Any], expected: dict[str, Any], suite: int
 ) -> None:
-    data = (GOLDEN / "v1-return.sealed.bin").read_bytes()
-    assert struct.unpack_from(">HHI", data, 8) == (1, 1, 64 * 1024)
+    data = (GOLDEN / f"{SUITE_FILES[suite]}return.sealed.bin").read_bytes()
+    assert struct.unpack_from(">HHI", data, 8) == (1, suite, 64 * 1024)
     district = golden_keys["district_sig"]
     opened = open_bundle(
         data,
@@ -114,9 +139,10 @@ def test_v1_return_bundle_opens_on_the_device(
     assert change.edits[0].pred == frozenset({ChangeId("golden-dev-1", 1)})
 
 
-def test_v1_receipt_verifies(golden_keys: dict[str, Any], expected: dict[str, Any]) -> None:
+def test_v1_receipt_verifies(golden_keys: dict[str, Any]) -> None:
     data = (GOLDEN / "v1-receipt.bin").read_bytes()
     receipt = verify_receipt(data, district_key=golden_keys["district_sig"].public_key)
+    expected = json.loads((GOLDEN / "v1-expected.json").read_text(encoding="utf-8"))
     assert receipt.to_json() == expected["receipt"]
     assert receipt.device == "golden-dev-1"
     assert receipt.acks["golden-dev-1"] == DeviceAck(high=2, top=4, missing=((3, 3),))
@@ -126,8 +152,8 @@ def test_v1_receipt_verifies(golden_keys: dict[str, Any], expected: dict[str, An
     assert receipt.bundles == ("6a1f3c2e-0b7d-4c5e-8f90-a1b2c3d4e5f6",)
 
 
-def test_v1_files_refuse_the_wrong_keys(golden_keys: dict[str, Any]) -> None:
-    data = (GOLDEN / "v1-changes.sealed.bin").read_bytes()
+def test_v1_files_refuse_the_wrong_keys(golden_keys: dict[str, Any], suite: int) -> None:
+    data = (GOLDEN / f"{SUITE_FILES[suite]}changes.sealed.bin").read_bytes()
     device = golden_keys["device_sig"]
     with pytest.raises(BundleRejectedError) as info:
         open_bundle(

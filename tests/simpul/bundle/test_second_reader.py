@@ -1,7 +1,8 @@
 """A second reader written only from docs/bundle-format.md opens the v1 golden files.
 
-It uses ``cryptography`` primitives, ``struct``, ``zlib`` and ``json`` directly and nothing of
-``simpul.bundle``, so a mistake in the document (an offset, a label, what is signed) fails here.
+It uses ``cryptography`` primitives, ``struct``, ``zlib``, Zstandard (``compression.zstd``, or
+its backport before Python 3.14) and ``json`` directly and nothing of ``simpul.bundle``, so a
+mistake in the document (an offset, a label, what is signed) fails here.
 """
 
 from __future__ import annotations
@@ -9,14 +10,21 @@ from __future__ import annotations
 import hashlib
 import json
 import struct
+import sys
 import zlib
 from pathlib import Path
 from typing import Any
 
+import pytest
 from cryptography.hazmat.primitives import hashes, hpke
 from cryptography.hazmat.primitives.asymmetric import ed25519, mlkem, x25519
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+if sys.version_info >= (3, 14):
+    from compression import zstd
+else:
+    from backports import zstd
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
@@ -29,7 +37,8 @@ def _keys() -> dict[str, bytes]:
 def read_bundle(data: bytes, private: bytes, signer_public: bytes) -> dict[str, Any]:
     assert data[:8] == b"\x89SIMPULB"
     version, suite, cs, length, nonce, count = struct.unpack(">HHIQ16sH", data[8:42])
-    assert (version, suite) == (1, 1)
+    assert version == 1
+    assert suite in (1, 2)
     header_len = 42 + 1184 * count
     header = data[:header_len]
     n = max(1, -(-length // cs))
@@ -70,16 +79,23 @@ def read_bundle(data: bytes, private: bytes, signer_public: bytes) -> dict[str, 
     )
     inner = json.loads(payload[20 : 20 + inner_len])
     assert inner["recipients"] == [s[:16].hex() for s in stanzas]
-    body = zlib.decompress(payload[20 + inner_len : -64])
+    compressed = payload[20 + inner_len : -64]
+    if suite == 1:
+        assert inner["body"]["codec"] == "zlib"
+        body = zlib.decompress(compressed)
+    else:
+        assert inner["body"]["codec"] == "zstd"
+        body = zstd.decompress(compressed)
     assert len(body) == inner["body"]["size"]
     changes = json.loads(body)
     assert len(changes) == inner["body"]["changes"]
     return {"inner": inner, "changes": changes}
 
 
-def test_second_reader_opens_the_golden_bundles() -> None:
+@pytest.mark.parametrize("prefix", ["v1-", "v1-suite2-"])
+def test_second_reader_opens_the_golden_bundles(prefix: str) -> None:
     keys = _keys()
-    expected = json.loads((GOLDEN / "v1-expected.json").read_text(encoding="utf-8"))
+    expected = json.loads((GOLDEN / f"{prefix}expected.json").read_text(encoding="utf-8"))
     device_public = ed25519.Ed25519PrivateKey.from_private_bytes(
         keys["device_signing_private"]
     ).public_key()
@@ -88,7 +104,7 @@ def test_second_reader_opens_the_golden_bundles() -> None:
     ).public_key()
 
     opened = read_bundle(
-        (GOLDEN / "v1-changes.sealed.bin").read_bytes(),
+        (GOLDEN / f"{prefix}changes.sealed.bin").read_bytes(),
         keys["recovery_encryption_private"],
         device_public.public_bytes_raw(),
     )
@@ -96,7 +112,7 @@ def test_second_reader_opens_the_golden_bundles() -> None:
     assert opened["inner"]["bundle_id"] == expected["changes_bundle"]["bundle_id"]
 
     opened = read_bundle(
-        (GOLDEN / "v1-return.sealed.bin").read_bytes(),
+        (GOLDEN / f"{prefix}return.sealed.bin").read_bytes(),
         keys["device_encryption_private"],
         district_public.public_bytes_raw(),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import struct
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -11,6 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simpul.bundle import (
+    SUITES,
+    WRITE_SUITE,
     BundlePayload,
     BundleTooLargeError,
     Limits,
@@ -20,6 +23,7 @@ from simpul.bundle import (
     split_changes,
     split_compressed,
 )
+from simpul.bundle.format import encode_change
 from simpul.changes import Change, ChangeId, FieldEdit, Hlc
 
 if TYPE_CHECKING:  # fixtures' types only: conftest is not imported at run time
@@ -43,6 +47,7 @@ def seal_parts(
     recipients: int = 1,
     holds: dict[str, int] | None = None,
     chunk_size: int = 64 * 1024,
+    suite: int = WRITE_SUITE,
 ) -> list[bytes]:
     keyring = [keys.district_enc, keys.other_enc, keys.device_enc][:recipients]
     return [
@@ -60,6 +65,7 @@ def seal_parts(
             signer=keys.device_sig,
             chunk_size=chunk_size,
             limits=Limits(max_bundle_bytes=2**40),
+            suite=suite,
         )
         for part in parts
     ]
@@ -67,19 +73,27 @@ def seal_parts(
 
 @pytest.mark.parametrize("cap", [12 * 1024, 40 * 1024, 200 * 1024])
 @pytest.mark.parametrize("recipients", [1, 3])
+@pytest.mark.parametrize("suite", SUITES)
 def test_each_part_seals_under_the_cap(
-    backlog: list[Change], keys: Keys, cap: int, recipients: int
+    backlog: list[Change], keys: Keys, cap: int, recipients: int, suite: int
 ) -> None:
     holds = {f"device-{n:03d}": n + 1 for n in range(40)}
-    parts = split_changes(backlog, max_bundle_bytes=cap, recipients=recipients, holds=holds)
+    parts = split_changes(
+        backlog, max_bundle_bytes=cap, recipients=recipients, holds=holds, suite=suite
+    )
     assert [c for part in parts for c in part] == backlog
     assert all(parts)
-    sizes = [len(b) for b in seal_parts(parts, keys, recipients=recipients, holds=holds)]
+    sealed = seal_parts(parts, keys, recipients=recipients, holds=holds, suite=suite)
+    sizes = [len(b) for b in sealed]
     assert max(sizes) <= cap
-    # Greedy: every part but the last is nearly full (the overhead estimate assumes the
-    # longest possible inner header, which weighs more under a small cap).
+    # Greedy: a part closes only when the next change, at the most it could compress to (its
+    # JSON length), did not fit: with it, every part but the last would be nearly full (the
+    # overhead estimate assumes the longest possible inner header, heavier under a small cap).
     fullness = 0.75 if cap < 20 * 1024 else 0.9
-    assert all(size > fullness * cap for size in sizes[:-1]), sizes
+    next_items = [len(encode_change(part[0])) for part in parts[1:]]
+    assert all(
+        size + item > fullness * cap for size, item in zip(sizes, next_items, strict=False)
+    ), (sizes, next_items)
     if cap < 100 * 1024:
         assert len(parts) > 1
 
@@ -99,11 +113,14 @@ def test_parts_open_and_give_back_the_backlog(backlog: list[Change], keys: Keys)
 
 
 @pytest.mark.parametrize("cap", [12 * 1024, 40 * 1024])
+@pytest.mark.parametrize("suite", SUITES)
 def test_parts_sealed_with_the_splitters_own_compression_open_and_stay_under_the_cap(
-    backlog: list[Change], keys: Keys, cap: int
+    backlog: list[Change], keys: Keys, cap: int, suite: int
 ) -> None:
-    parts = split_compressed(backlog, max_bundle_bytes=cap)
-    assert [list(part.changes) for part in parts] == split_changes(backlog, max_bundle_bytes=cap)
+    parts = split_compressed(backlog, max_bundle_bytes=cap, suite=suite)
+    assert [list(part.changes) for part in parts] == split_changes(
+        backlog, max_bundle_bytes=cap, suite=suite
+    )
     received: list[Change] = []
     for index, part in enumerate(parts):
         payload = BundlePayload(
@@ -113,6 +130,7 @@ def test_parts_sealed_with_the_splitters_own_compression_open_and_stay_under_the
             payload, recipients=[keys.district_enc.public_key], signer=keys.device_sig, body=part
         )
         assert len(data) <= cap
+        assert struct.unpack_from(">H", data, 10) == (suite,)
         opened = open_bundle(
             data,
             recipient=keys.district_enc,
@@ -120,6 +138,7 @@ def test_parts_sealed_with_the_splitters_own_compression_open_and_stay_under_the
             limits=Limits(max_bundle_bytes=cap),
         )
         assert part.size == len(encode_changes(part.changes))
+        assert opened.suite == suite
         received.extend(opened.changes)
     assert received == backlog
 
@@ -178,11 +197,19 @@ def test_a_cap_below_the_overhead(backlog: list[Change]) -> None:
     start=st.integers(0, 200),
     count=st.integers(0, 120),
     chunk_size=st.sampled_from([64, 1000, 64 * 1024]),
+    suite=st.sampled_from(SUITES),
 )
 def test_random_caps(
-    backlog: list[Change], keys: Keys, cap: int, start: int, count: int, chunk_size: int
+    backlog: list[Change],
+    keys: Keys,
+    cap: int,
+    start: int,
+    count: int,
+    chunk_size: int,
+    suite: int,
 ) -> None:
     changes = backlog[start : start + count]
-    parts = split_changes(changes, max_bundle_bytes=cap, chunk_size=chunk_size)
+    parts = split_changes(changes, max_bundle_bytes=cap, chunk_size=chunk_size, suite=suite)
     assert [c for part in parts for c in part] == changes
-    assert all(len(b) <= cap for b in seal_parts(parts, keys, chunk_size=chunk_size))
+    sealed = seal_parts(parts, keys, chunk_size=chunk_size, suite=suite)
+    assert all(len(b) <= cap for b in sealed)

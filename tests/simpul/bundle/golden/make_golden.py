@@ -1,8 +1,8 @@
 """Make the v1 golden files of the bundle format (run once; the files are then kept forever).
 
-Run: ``.venv/bin/python tests/simpul/bundle/golden/make_golden.py [--force]``
+Run: ``.venv/bin/python tests/simpul/bundle/golden/make_golden.py [--suite N] [--force]``
 
-Writes into this folder:
+With ``--suite 1`` (the default, how the first files were made) it writes into this folder:
 
 - ``v1-test-keys.json`` — freshly generated TEST-ONLY keys (published, so never used elsewhere);
 - ``v1-changes.sealed.bin`` — a village → district bundle sealed to two recipients in 256-byte
@@ -11,6 +11,10 @@ Writes into this folder:
   signed by the test district key;
 - ``v1-receipt.bin`` — a district receipt with a gap, a rejection and an acknowledged bundle;
 - ``v1-expected.json`` — what the three files must open to.
+
+With ``--suite 2`` it writes the same two bundles sealed with suite 2 (Zstandard body) as
+``v1-suite2-changes.sealed.bin``, ``v1-suite2-return.sealed.bin`` and ``v1-suite2-expected.json``,
+with the test keys already in ``v1-test-keys.json`` (receipts have no suites of bundles).
 
 The content is synthetic: one case from ``simpul.synthetic.generate_cases(1, seed=2026)`` and
 a few hand-written edits. Existing files are never overwritten without ``--force``: golden files
@@ -25,6 +29,8 @@ import sys
 from pathlib import Path
 
 from simpul.bundle import (
+    SUITE_V1,
+    SUITES,
     BundlePayload,
     EncryptionKeyPair,
     OpenedBundle,
@@ -105,29 +111,55 @@ def opened_to_json(opened: OpenedBundle) -> dict[str, object]:
     }
 
 
+def _generate_keys() -> dict[str, str]:
+    return {
+        "_warning": KEY_WARNING,
+        "district_encryption_private": EncryptionKeyPair.generate().private_bytes().hex(),
+        "district_signing_private": SigningKeyPair.generate().private_bytes().hex(),
+        "recovery_encryption_private": EncryptionKeyPair.generate().private_bytes().hex(),
+        "device_encryption_private": EncryptionKeyPair.generate().private_bytes().hex(),
+        "device_signing_private": SigningKeyPair.generate().private_bytes().hex(),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--suite", type=int, choices=SUITES, default=SUITE_V1)
     parser.add_argument("--force", action="store_true", help="overwrite existing golden files")
     args = parser.parse_args(argv)
-    outputs = [
-        HERE / name
-        for name in (
-            "v1-test-keys.json",
-            "v1-changes.sealed.bin",
-            "v1-return.sealed.bin",
-            "v1-receipt.bin",
-            "v1-expected.json",
-        )
-    ]
-    if any(path.exists() for path in outputs) and not args.force:
+    prefix = "v1-" if args.suite == SUITE_V1 else f"v1-suite{args.suite}-"
+    key_file = HERE / "v1-test-keys.json"
+    outputs = {
+        name: HERE / f"{prefix}{name}"
+        for name in ("changes.sealed.bin", "return.sealed.bin", "expected.json")
+    }
+    if args.suite == SUITE_V1:
+        outputs["test-keys.json"] = key_file
+        outputs["receipt.bin"] = HERE / "v1-receipt.bin"
+    elif not key_file.exists():
+        print("make the suite 1 files first: they hold the test keys", file=sys.stderr)
+        return 1
+    if any(path.exists() for path in outputs.values()) and not args.force:
         print("golden files exist; they must stay as v1 wrote them (use --force)", file=sys.stderr)
         return 1
 
-    district_enc = EncryptionKeyPair.generate()
-    district_sig = SigningKeyPair.generate()
-    recovery_enc = EncryptionKeyPair.generate()
-    device_enc = EncryptionKeyPair.generate()
-    device_sig = SigningKeyPair.generate()
+    if args.suite == SUITE_V1:
+        keys = _generate_keys()
+    else:
+        keys = json.loads(key_file.read_text(encoding="utf-8"))
+    district_enc = EncryptionKeyPair.from_private_bytes(
+        bytes.fromhex(keys["district_encryption_private"])
+    )
+    district_sig = SigningKeyPair.from_private_bytes(
+        bytes.fromhex(keys["district_signing_private"])
+    )
+    recovery_enc = EncryptionKeyPair.from_private_bytes(
+        bytes.fromhex(keys["recovery_encryption_private"])
+    )
+    device_enc = EncryptionKeyPair.from_private_bytes(
+        bytes.fromhex(keys["device_encryption_private"])
+    )
+    device_sig = SigningKeyPair.from_private_bytes(bytes.fromhex(keys["device_signing_private"]))
     device_changes, return_changes = golden_changes()
 
     changes_bundle = seal_bundle(
@@ -143,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         recipients=[district_enc.public_key, recovery_enc.public_key],
         signer=device_sig,
         chunk_size=256,
+        suite=args.suite,
     )
     return_bundle = seal_bundle(
         BundlePayload(
@@ -156,17 +189,8 @@ def main(argv: list[str] | None = None) -> int:
         ),
         recipients=[device_enc.public_key],
         signer=district_sig,
+        suite=args.suite,
     )
-    held = [ChangeId(DEVICE, 1), ChangeId(DEVICE, 2), ChangeId(DEVICE, 4)]
-    receipt = Receipt(
-        device=DEVICE,
-        issued_at=T0 + 180_000,
-        acks=compute_receipt_state(held),
-        rejected=(RejectedChange(ChangeId(DEVICE, 3), "equivocation"),),
-        bundles=(CHANGES_BUNDLE_ID,),
-    )
-    receipt_bytes = sign_receipt(receipt, district=district_sig)
-
     opened_changes = open_bundle(
         changes_bundle,
         recipient=district_enc,
@@ -177,28 +201,29 @@ def main(argv: list[str] | None = None) -> int:
         recipient=device_enc,
         trusted_signers={district_sig.key_id: district_sig.public_key},
     )
-    keys = {
-        "_warning": KEY_WARNING,
-        "district_encryption_private": district_enc.private_bytes().hex(),
-        "district_signing_private": district_sig.private_bytes().hex(),
-        "recovery_encryption_private": recovery_enc.private_bytes().hex(),
-        "device_encryption_private": device_enc.private_bytes().hex(),
-        "device_signing_private": device_sig.private_bytes().hex(),
-    }
-    expected = {
-        "_note": "What the v1 golden files open to (synthetic data).",
+    expected: dict[str, object] = {
+        "_note": f"What the v1 golden files of suite {args.suite} open to (synthetic data).",
         "changes_bundle": opened_to_json(opened_changes),
         "return_bundle": opened_to_json(opened_return),
-        "receipt": receipt.to_json(),
     }
-    outputs[0].write_text(json.dumps(keys, indent=2) + "\n", encoding="utf-8")
-    outputs[1].write_bytes(changes_bundle)
-    outputs[2].write_bytes(return_bundle)
-    outputs[3].write_bytes(receipt_bytes)
-    outputs[4].write_text(
+    if args.suite == SUITE_V1:
+        held = [ChangeId(DEVICE, 1), ChangeId(DEVICE, 2), ChangeId(DEVICE, 4)]
+        receipt = Receipt(
+            device=DEVICE,
+            issued_at=T0 + 180_000,
+            acks=compute_receipt_state(held),
+            rejected=(RejectedChange(ChangeId(DEVICE, 3), "equivocation"),),
+            bundles=(CHANGES_BUNDLE_ID,),
+        )
+        expected["receipt"] = receipt.to_json()
+        outputs["test-keys.json"].write_text(json.dumps(keys, indent=2) + "\n", encoding="utf-8")
+        outputs["receipt.bin"].write_bytes(sign_receipt(receipt, district=district_sig))
+    outputs["changes.sealed.bin"].write_bytes(changes_bundle)
+    outputs["return.sealed.bin"].write_bytes(return_bundle)
+    outputs["expected.json"].write_text(
         json.dumps(expected, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
     )
-    for path in outputs:
+    for path in outputs.values():
         print(f"{path.name}: {path.stat().st_size} bytes")
     return 0
 
