@@ -542,6 +542,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The district already has this laptop enrolled.",
         "Laptop ini sudah terdaftar di kabupaten.",
     ),
+    "refused_unsupported_suite": (
+        "The district server is older than this laptop and cannot read its bundles yet; ask "
+        "the district to update the server. Nothing is lost.",
+        "Server kabupaten lebih lama dari laptop ini dan belum dapat membaca bundelnya; minta "
+        "kabupaten memperbarui server. Tidak ada yang hilang.",
+    ),
+    "refused_unsupported_version": (
+        "The district server is older than this laptop and cannot read its bundles yet; ask "
+        "the district to update the server. Nothing is lost.",
+        "Server kabupaten lebih lama dari laptop ini dan belum dapat membaca bundelnya; minta "
+        "kabupaten memperbarui server. Tidak ada yang hilang.",
+    ),
     "refused_too_many_attempts": (
         "Too many attempts; wait a few minutes and try again.",
         "Terlalu banyak percobaan; tunggu beberapa menit lalu coba lagi.",
@@ -586,8 +598,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "dibuat oleh Simpul yang lebih baru; perbarui laptop ini",
     ),
     "file_unsupported_suite": (
-        "uses an unknown encryption suite",
-        "memakai enkripsi yang tidak dikenal",
+        "made by a newer Simpul (its compression or encryption is not known here); update "
+        "this laptop",
+        "dibuat oleh Simpul yang lebih baru (kompresi atau enkripsinya belum dikenal di sini); "
+        "perbarui laptop ini",
     ),
     "file_too_large": ("the file is too large", "berkas terlalu besar"),
     "file_decompression_bomb": (
@@ -1424,7 +1438,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "gui_dm_imp_sig_malformed_content": ("Content malformed", "Isi tidak sah"),
     "gui_dm_imp_sig_bad_header": ("Header damaged", "Kepala berkas rusak"),
     "gui_dm_imp_sig_unsupported_version": ("Newer format", "Format lebih baru"),
-    "gui_dm_imp_sig_unsupported_suite": ("Unknown encryption", "Enkripsi tidak dikenal"),
+    "gui_dm_imp_sig_unsupported_suite": ("Newer format", "Format lebih baru"),
     "gui_dm_imp_sig_other": ("Not valid", "Tidak sah"),
     "gui_dm_imp_why_tampered": (
         "the file changed after the laptop sealed it (damaged while copying, or altered); "

@@ -43,7 +43,7 @@ from district.messages import translate
 from district.ratelimit import DEFAULT_RATE_LIMITS, AttemptLimiter, Limit, RateLimits
 from district.service import MAX_IMPORT_BYTES, District
 from district.views import DeviceView, ImportResult, RecordSort, StaffView
-from simpul.bundle import key_id
+from simpul.bundle import SUITE_V1, key_id, readable_suite
 from simpul.errors import Error, UserError
 
 __all__ = [
@@ -973,15 +973,19 @@ def create_app(
         device: Annotated[DeviceView, Depends(device_auth)],
         since: Annotated[int, Query(ge=0, le=2**62)] = 0,
         holds: Annotated[int | None, Query(ge=0, le=2**62)] = None,
+        suite: Annotated[int, Query(ge=1, le=0xFFFF)] = SUITE_V1,
     ) -> Response:
         """The next return bundle for the device's village, and the cursor to store after it.
 
         The client applies and commits the bundle, *then* stores ``X-Simpul-Cursor`` and pulls
         again with it until the answer is 204. ``holds``: the highest counter of the device's
         own changes the laptop holds with every earlier one; the ones above it come back too
-        (a laptop put back from an older copy gets its own records back).
+        (a laptop put back from an older copy gets its own records back). ``suite``: the newest
+        bundle suite the laptop reads (1 when not given: a laptop from before suite 2).
         """
-        bundle, cursor = district.return_bundle(device.device_id, since=since, own_held=holds)
+        bundle, cursor = district.return_bundle(
+            device.device_id, since=since, own_held=holds, suite=readable_suite(suite)
+        )
         headers = {CURSOR_HEADER: str(cursor)}
         if bundle is None:
             return Response(status_code=204, headers=headers)

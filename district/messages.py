@@ -231,8 +231,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Bundel dibuat oleh Simpul yang lebih baru; perbarui server kabupaten.",
     ),
     "unsupported_suite": (
-        "The bundle uses an unknown encryption suite.",
-        "Bundel memakai jenis enkripsi yang tidak dikenal.",
+        "The bundle was made by a newer Simpul (its compression or encryption is not known "
+        "here); update the district server.",
+        "Bundel dibuat oleh Simpul yang lebih baru (kompresi atau enkripsinya belum dikenal di "
+        "sini); perbarui server kabupaten.",
     ),
     "truncated": (
         "The bundle is incomplete (cut off while copying or downloading); copy it again.",

@@ -119,6 +119,8 @@ from simpul.bundle import (
     DEFAULT_LIMITS,
     MAGIC,
     RECEIPT_MAGIC,
+    SUITE_V1,
+    WRITE_SUITE,
     BundlePayload,
     BundleRejectedError,
     DeviceAck,
@@ -131,6 +133,7 @@ from simpul.bundle import (
     RejectedChange,
     RejectionCode,
     VerifiedBundle,
+    peek_suite,
     seal_bundle,
     sign_receipt,
     split_compressed,
@@ -1194,7 +1197,11 @@ class District:
         if result.receipt is not None and result.device_id is not None:
             try:
                 bundle, _cursor = self.return_bundle(
-                    result.device_id, since=0, own_held=result.own_held
+                    result.device_id,
+                    since=0,
+                    own_held=result.own_held,
+                    # the laptop reads what it wrote (a bundle that opened: header authentic)
+                    suite=peek_suite(data) or SUITE_V1,
                 )
             except (DeviceRevokedError, UnknownDeviceError):
                 bundle = None  # revoked between the import and now: nothing goes back
@@ -1685,6 +1692,7 @@ class District:
         since: int = 0,
         own_held: int | None = None,
         max_bytes: int = RETURN_BUNDLE_BYTES,
+        suite: int = WRITE_SUITE,
     ) -> tuple[bytes | None, int]:
         """Seal the changes a device should receive: its village's, made elsewhere — and its
         own that it no longer holds.
@@ -1700,6 +1708,8 @@ class District:
             since: The cursor the device stored after its last pull (0 at first).
             own_held: What the device holds of its own changes (``None``: all of them).
             max_bytes: Size cap of the bundle; the rest comes with the next cursor.
+            suite: The bundle suite to seal with: one the laptop reads (suite 1 for a laptop
+                that has not said, or not been updated).
 
         Returns:
             ``(bundle, cursor)``: a return bundle sealed to the device's encryption key and
@@ -1741,7 +1751,7 @@ class District:
         changes = [
             self._open_change(rid, dev, counter, blob) for _, rid, dev, counter, blob in rows
         ]
-        first = split_compressed(changes, max_bundle_bytes=max_bytes)[0]
+        first = split_compressed(changes, max_bundle_bytes=max_bytes, suite=suite)[0]
         # own changes given back may lie before the cursor: it never moves back
         cursor = max(since, int(rows[len(first.changes) - 1][0]))
         with self._write() as session:

@@ -17,6 +17,7 @@ from typing import Any
 
 from district.views import DeviceCredentials
 from simpul.bundle import (
+    WRITE_SUITE,
     BundlePayload,
     EncryptionKeyPair,
     OpenedBundle,
@@ -172,6 +173,7 @@ class SyntheticDevice:
         sequence: int | None = None,
         sender: str | None = None,
         bundle_id: str | None = None,
+        suite: int = WRITE_SUITE,
     ) -> bytes:
         """Seal changes into a bundle for the district, signed by this device.
 
@@ -181,6 +183,7 @@ class SyntheticDevice:
             sequence: Bundle sequence number (next one if omitted).
             sender: Claim another sender id (tests of the district's checks).
             bundle_id: Use this bundle id instead of a new random one.
+            suite: The bundle suite (1: as a laptop from before suite 2 seals).
 
         Returns:
             The bundle's bytes.
@@ -200,6 +203,7 @@ class SyntheticDevice:
             payload,
             recipients=[recipient or self.district_encryption],
             signer=self.signing,
+            suite=suite,
         )
 
     def open_return(self, data: bytes) -> OpenedBundle:

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import requests
 
 from desktop.sync.errors import OfflineError, ServerError, ServerRefusedError
+from simpul.bundle import WRITE_SUITE
 
 __all__ = ["DEFAULT_TIMEOUT", "EnrollAnswer", "Health", "SyncClient", "normalize_server_url"]
 
@@ -154,7 +155,10 @@ class SyncClient:
         to store once it is applied; ``holds``: the highest counter of the enrolled device's own
         changes this laptop holds (those above it come back: a database put back from an older
         copy)."""
-        params = {"since": since} if holds is None else {"since": since, "holds": holds}
+        # suite: the newest bundle suite this laptop reads (a server leaves out what it lacks)
+        params = {"since": since, "suite": WRITE_SUITE}
+        if holds is not None:
+            params["holds"] = holds
         answer = self._request("GET", "/v1/sync/pull", params=params)
         try:
             cursor = int(answer.headers.get(CURSOR_HEADER, since))

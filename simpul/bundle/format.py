@@ -90,6 +90,8 @@ __all__ = [
     "new_bundle_id",
     "open_bundle",
     "parse_change_list",
+    "peek_suite",
+    "readable_suite",
     "seal_bundle",
     "sealed_size_overhead",
     "split_change_list",
@@ -346,6 +348,23 @@ def encode_change(change: Change) -> bytes:
     except UnicodeEncodeError:  # a lone surrogate: only the escaping encoder can write it
         return canonical_json(change.to_json())
     return ascii_json(utf8)
+
+
+def peek_suite(data: bytes) -> int | None:
+    """The suite a bundle file says it was sealed with, read from its plaintext header.
+
+    Not authenticated by itself: use it for a bundle that opened (its header is the associated
+    data of every chunk). ``None`` for a file of no version and suite this reader knows.
+    """
+    if len(data) < 12 or data[: len(MAGIC)] != MAGIC:
+        return None
+    version, suite = struct.unpack_from(">HH", data, len(MAGIC))
+    return suite if suite in _SUPPORTED.get(version, ()) else None
+
+
+def readable_suite(newest: int) -> int:
+    """The newest suite this writer has that a reader of suites up to ``newest`` opens."""
+    return max((suite for suite in SUITES if suite <= newest), default=SUITE_V1)
 
 
 def sealed_size_overhead(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import http.client
 import logging
+import struct
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -16,7 +17,7 @@ from district.app import CURSOR_HEADER, IMPORT_STATUS_HEADER
 from district.service import MAX_IMPORT_BYTES
 from district.testing import SyntheticDevice
 from district.views import DeviceCredentials, StaffView
-from simpul.bundle import verify_receipt
+from simpul.bundle import SUITE_V1, SUITE_V2, verify_receipt
 
 from .conftest import OTHER_VILLAGE, VILLAGE, FakeClock, LiveServer
 
@@ -392,6 +393,24 @@ def test_pull_returns_the_villages_changes_and_a_cursor(
     assert server.http.get(url, headers=_auth(author.credentials.token)).status_code == 204
     bad = server.http.get(url, params={"since": "-1"}, headers=_auth(other.credentials.token))
     _assert_error(bad, 422, "invalid_request")
+
+
+def test_pull_seals_in_a_suite_the_laptop_reads(server: LiveServer, enroll_http: Enroll) -> None:
+    author, reader = enroll_http(), enroll_http()
+    assert _push(server, author, author.seal(author.new_cases(3))).status_code == 200
+    assert reader.credentials is not None
+    url = f"{server.url}/v1/sync/pull"
+    headers = _auth(reader.credentials.token)
+    # a laptop from before suite 2 says nothing and gets suite 1; a newer one what it says,
+    # or the newest the server has
+    for params, suite in (({}, SUITE_V1), ({"suite": 2}, SUITE_V2), ({"suite": 9}, SUITE_V2)):
+        response = server.http.get(url, params=params, headers=headers)
+        assert response.status_code == 200
+        assert struct.unpack_from(">H", response.content, 10) == (suite,)
+        opened = reader.open_return(response.content)
+        assert opened.suite == suite and len(opened.changes) == 3
+    no_suite = server.http.get(url, params={"suite": 0}, headers=headers)
+    _assert_error(no_suite, 422, "invalid_request")
 
 
 # --------------------------------------------------------------------------- staff

@@ -9,7 +9,7 @@ import pytest
 from district.errors import DeviceRevokedError, UnknownDeviceError
 from district.service import District
 from district.testing import SyntheticDevice
-from simpul.bundle import BundleRejectedError
+from simpul.bundle import SUITES, BundleRejectedError, peek_suite
 
 from .conftest import OTHER_VILLAGE
 
@@ -76,3 +76,22 @@ def test_unknown_and_revoked_devices_get_nothing(
     district.revoke_device(device.device_id)
     with pytest.raises(DeviceRevokedError):
         district.return_bundle(device.device_id)
+
+
+@pytest.mark.parametrize("suite", SUITES)
+def test_a_bundle_brought_by_hand_gets_its_return_in_the_suite_it_came_in(
+    district: District, enrolled: Callable[..., SyntheticDevice], suite: int
+) -> None:
+    # A laptop not updated yet seals with suite 1 and reads only suite 1: what goes back to
+    # it on the same flash drive must open there.
+    author, reader = enrolled(), enrolled()
+    district.import_bundle(author.seal(author.new_cases(2, seed=1)), via="usb")
+    data = reader.seal(reader.new_cases(1, seed=2), suite=suite)
+    for status in ("imported", "already_imported"):
+        outcome = district.import_with_return(data, via="cli")
+        assert outcome.result.status == status
+        assert outcome.return_bundle is not None
+        assert peek_suite(outcome.return_bundle) == suite
+        opened = reader.open_return(outcome.return_bundle)
+        assert opened.suite == suite
+        assert {c.id.device for c in opened.changes} == {author.device_id}
