@@ -136,19 +136,39 @@ class _Zlib:
         return size + 5 * (size // 65_535 + 3)
 
     def inflate(self, body: bytes, limit: int) -> bytes:
-        decompressor = zlib.decompressobj()
-        try:
-            # Bounded: never more than limit + 1 bytes, however small the input.
-            out = decompressor.decompress(body, limit + 1)
-        except zlib.error as exc:
-            raise InflateError("not a zlib stream") from exc
-        if len(out) > limit:
-            raise InflateError("inflates beyond the limit", bomb=True)
-        if not decompressor.eof:
-            raise InflateError("the zlib stream is incomplete")
-        if decompressor.unused_data:
-            raise InflateError("bytes after the end of the zlib stream")
-        return out
+        return _inflate_one(zlib.decompressobj(), zlib.error, "zlib stream", body, limit)
+
+
+class _Decompressor(Protocol):
+    @property
+    def eof(self) -> bool: ...
+
+    @property
+    def unused_data(self) -> bytes: ...
+
+    def decompress(self, data: bytes, max_length: int, /) -> bytes: ...
+
+
+def _inflate_one(
+    decompressor: _Decompressor,
+    error: type[Exception],
+    what: str,
+    body: bytes,
+    limit: int,
+) -> bytes:
+    """Inflate exactly one whole stream (``what``) and nothing around it, bounded."""
+    try:
+        # Bounded: never more than limit + 1 bytes, however small the input.
+        out = decompressor.decompress(body, limit + 1)
+    except error as exc:
+        raise InflateError(f"not a {what} this reader accepts") from exc
+    if len(out) > limit:
+        raise InflateError("inflates beyond the limit", bomb=True)
+    if not decompressor.eof:
+        raise InflateError(f"the {what} is incomplete")
+    if decompressor.unused_data:
+        raise InflateError(f"bytes after the end of the {what}")
+    return out
 
 
 def _zstd_options() -> dict[int, int]:
@@ -184,18 +204,7 @@ class _Zstd:
         decompressor = zstd.ZstdDecompressor(
             options={zstd.DecompressionParameter.window_log_max: ZSTD_WINDOW_LOG_MAX}
         )
-        try:
-            # Bounded: never more than limit + 1 bytes, however small the input.
-            out = decompressor.decompress(body, max_length=limit + 1)
-        except zstd.ZstdError as exc:
-            raise InflateError("not a Zstandard frame this reader accepts") from exc
-        if len(out) > limit:
-            raise InflateError("inflates beyond the limit", bomb=True)
-        if not decompressor.eof:
-            raise InflateError("the Zstandard frame is incomplete")
-        if decompressor.unused_data:
-            raise InflateError("bytes after the end of the Zstandard frame")
-        return out
+        return _inflate_one(decompressor, zstd.ZstdError, "Zstandard frame", body, limit)
 
 
 ZLIB: Codec = _Zlib()
