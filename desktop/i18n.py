@@ -1483,6 +1483,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "made by a newer Simpul; update the district server",
         "dibuat oleh Simpul yang lebih baru; perbarui server kabupaten",
     ),
+    "gui_dm_imp_why_unsupported_suite": (
+        "made by a newer Simpul (its compression or encryption is not known here); update the "
+        "district server",
+        "dibuat oleh Simpul yang lebih baru (kompresi atau enkripsinya belum dikenal di sini); "
+        "perbarui server kabupaten",
+    ),
     "gui_dm_imp_why_file_unreadable": (
         "the file cannot be read (was the flash drive removed?)",
         "berkas tidak dapat dibaca (flashdisk tercabut?)",

@@ -131,9 +131,11 @@ class _Zlib:
         )
 
     def bound(self, size: int) -> int:
-        # Deflate never does worse than stored blocks: 5 bytes of block header per 65,535
-        # bytes (RFC 1951 §3.2.4), one more for a boundary inside, and a sync flush's marker.
-        return size + 5 * (size // 65_535 + 3)
+        # Deflate never does worse than stored blocks, and zlib ends a block at the latest
+        # every 16,383 symbols (its literal buffer at memLevel 8): 5 bytes of stored-block
+        # header per 16,383 bytes (RFC 1951 §3.2.4), one more for a boundary inside, and a
+        # sync flush's empty block.
+        return size + 5 * (size // 16_383 + 3)
 
     def inflate(self, body: bytes, limit: int) -> bytes:
         return _inflate_one(zlib.decompressobj(), zlib.error, "zlib stream", body, limit)

@@ -78,7 +78,6 @@ _SHARED_REASONS: Final = {
     "decompression_bomb": "file_decompression_bomb",
     "malformed_content": "file_malformed_content",
     "bad_header": "file_bad_header",
-    "unsupported_suite": "file_unsupported_suite",
 }
 
 # The result's colour: the style sheet's "success" and "problem" tones (widgets.STYLE_SHEET).

@@ -85,7 +85,10 @@ def read_bundle(data: bytes, private: bytes, signer_public: bytes) -> dict[str, 
         body = zlib.decompress(compressed)
     else:
         assert inner["body"]["codec"] == "zstd"
-        body = zstd.decompress(compressed)
+        # exactly one frame, nothing around it, a window of at most 8 MiB
+        reader = zstd.ZstdDecompressor(options={zstd.DecompressionParameter.window_log_max: 23})
+        body = reader.decompress(compressed)
+        assert reader.eof and not reader.unused_data
     assert len(body) == inner["body"]["size"]
     changes = json.loads(body)
     assert len(changes) == inner["body"]["changes"]
