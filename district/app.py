@@ -43,7 +43,7 @@ from district.messages import translate
 from district.ratelimit import DEFAULT_RATE_LIMITS, AttemptLimiter, Limit, RateLimits
 from district.service import MAX_IMPORT_BYTES, District
 from district.views import DeviceView, ImportResult, RecordSort, StaffView
-from simpul.bundle import SUITE_V1, key_id, readable_suite
+from simpul.bundle import NEWEST_SUITE, SUITE_V1, key_id, readable_suite
 from simpul.errors import Error, UserError
 
 __all__ = [
@@ -62,6 +62,11 @@ IMPORT_STATUS_HEADER: Final = "X-Simpul-Import-Status"
 """Header of a push answer: ``imported`` or ``already_imported``."""
 
 BUNDLE_ID_HEADER: Final = "X-Simpul-Bundle-Id"
+
+SUITE_HEADER: Final = "X-Simpul-Bundle-Suite"
+"""Header of every push and pull answer: the newest bundle suite this server reads, so a laptop
+that fell back to an older suite for an older server moves on once the server is updated."""
+_SUITE_HEADERS: Final = {SUITE_HEADER: str(NEWEST_SUITE)}
 
 MAX_JSON_BYTES: Final = 5 * 1024 * 1024
 """Largest JSON request body (a case with 500 victims and long texts is well under 1 MB)."""
@@ -954,7 +959,7 @@ def create_app(
         )
         if result.status == "rejected" or result.receipt is None:
             return _push_rejection(result)
-        headers: dict[str, str] = {IMPORT_STATUS_HEADER: result.status}
+        headers: dict[str, str] = {IMPORT_STATUS_HEADER: result.status, **_SUITE_HEADERS}
         if result.bundle_id:
             headers[BUNDLE_ID_HEADER] = result.bundle_id
         return Response(result.receipt, media_type=_OCTETS, headers=headers)
@@ -986,7 +991,7 @@ def create_app(
         bundle, cursor = district.return_bundle(
             device.device_id, since=since, own_held=holds, suite=readable_suite(suite)
         )
-        headers = {CURSOR_HEADER: str(cursor)}
+        headers = {CURSOR_HEADER: str(cursor), **_SUITE_HEADERS}
         if bundle is None:
             return Response(status_code=204, headers=headers)
         return Response(bundle, media_type=_OCTETS, headers=headers)

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import requests
 
 from desktop.sync.errors import OfflineError, ServerError, ServerRefusedError
-from simpul.bundle import WRITE_SUITE
+from simpul.bundle import NEWEST_SUITE, SUITES
 
 __all__ = ["DEFAULT_TIMEOUT", "EnrollAnswer", "Health", "SyncClient", "normalize_server_url"]
 
@@ -27,6 +27,7 @@ DEFAULT_TIMEOUT = (5.0, 60.0)
 
 USER_AGENT = "simpul-desktop"
 CURSOR_HEADER = "X-Simpul-Cursor"
+SUITE_HEADER = "X-Simpul-Bundle-Suite"
 _RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 _MAX_ERROR_BODY = 64 * 1024
 
@@ -91,6 +92,9 @@ class SyncClient:
         self._session.headers["User-Agent"] = USER_AGENT
         # No proxies from the environment: the server address is what the user typed.
         self._session.trust_env = False
+        self.district_suite: int | None = None
+        """The newest bundle suite the server said it reads (``None``: it did not say, as a
+        server from before suite 2 does not)."""
 
     def close(self) -> None:
         self._session.close()
@@ -155,8 +159,8 @@ class SyncClient:
         to store once it is applied; ``holds``: the highest counter of the enrolled device's own
         changes this laptop holds (those above it come back: a database put back from an older
         copy)."""
-        # suite: the newest bundle suite this laptop reads (a server leaves out what it lacks)
-        params = {"since": since, "suite": WRITE_SUITE}
+        # suite: the newest bundle suite this laptop reads (an older server ignores it)
+        params = {"since": since, "suite": NEWEST_SUITE}
         if holds is not None:
             params["holds"] = holds
         answer = self._request("GET", "/v1/sync/pull", params=params)
@@ -188,6 +192,9 @@ class SyncClient:
             raise OfflineError(type(exc).__name__) from None
         status = answer.status_code
         if status < 400:
+            suite = answer.headers.get(SUITE_HEADER, "")
+            if suite.isdigit() and int(suite) >= min(SUITES):
+                self.district_suite = int(suite)
             return answer
         if status in _RETRYABLE_STATUS:
             if status in (502, 503, 504):

@@ -39,6 +39,7 @@ from desktop.sync.outbox import (
     pending_ids,
 )
 from desktop.sync.state import Enrollment, SyncState, now_iso
+from simpul.bundle import SUITE_V1
 
 __all__ = ["Backoff", "SyncEngine", "SyncProgress", "SyncReport"]
 
@@ -142,7 +143,7 @@ class SyncEngine:
         try:
             with self._client_factory(enrollment.server_url, token=enrollment.token) as client:
                 try:
-                    self._push(client, report, progress, cancel)
+                    self._push_in_a_suite_it_reads(client, report, progress, cancel)
                     if not report.cancelled:
                         own = enrollment.sender(self.store)
                         self._pull(client, own, report, progress, cancel)
@@ -151,6 +152,9 @@ class SyncEngine:
                     # (a changed address): say so rather than "unknown device".
                     self._check_keys(client, enrollment)
                     raise
+                finally:
+                    if client.district_suite is not None:  # the server said what it reads
+                        self.state.set_district_suite(client.district_suite)
         except SyncError as exc:
             self._note({"last_error": exc.code})
             raise
@@ -160,6 +164,24 @@ class SyncEngine:
         return report
 
     # ------------------------------------------------------------------ phases
+
+    def _push_in_a_suite_it_reads(
+        self,
+        client: SyncClient,
+        report: SyncReport,
+        progress: Callable[[SyncProgress], None] | None,
+        cancel: threading.Event,
+    ) -> None:
+        """:meth:`_push`; a server older than this laptop refuses a newer bundle suite as
+        ``unsupported_suite``: then push again in suite 1, and remember it until the server
+        says (``X-Simpul-Bundle-Suite``) that it reads a newer one."""
+        try:
+            self._push(client, report, progress, cancel)
+        except ServerRefusedError as exc:
+            if exc.reason != "unsupported_suite" or self.state.district_suite() == SUITE_V1:
+                raise
+            self.state.set_district_suite(SUITE_V1)
+            self._push(client, report, progress, cancel)
 
     def _push(
         self,
@@ -219,9 +241,14 @@ class SyncEngine:
                         progress(SyncProgress("push", done, total))
             finally:
                 if inflight is not None:
-                    # An error while sealing: let the upload finish (or fail) before leaving.
+                    # An error while sealing, or an upload refused: stop the upload's retries
+                    # and let it finish (or fail) before leaving; then the event is the
+                    # caller's again (a push in another suite may follow).
+                    stopped_here = not cancel.is_set()
                     cancel.set()
                     inflight[0].exception()
+                    if stopped_here:
+                        cancel.clear()
 
     def _settle(self, future: Future[Any], bundle: OutgoingBundle, report: SyncReport) -> int:
         """Wait for an upload and apply its receipt; return the changes it carried (0 if

@@ -165,7 +165,10 @@ def make_bundles(
     if not todo:
         return []
     holds = local_holds(store)
-    parts = split_compressed(todo, max_bundle_bytes=max_bundle_bytes, holds=holds)
+    # a suite the district reads: an older server refuses a newer one (engine: falls back)
+    parts = split_compressed(
+        todo, max_bundle_bytes=max_bundle_bytes, holds=holds, suite=state.district_suite()
+    )
 
     def reserve(raw: dict[str, Any]) -> int:
         first = int(raw.get("sequence", 0)) + 1

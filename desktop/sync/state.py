@@ -19,11 +19,13 @@ from typing import Any
 from desktop.storage.store import Store
 from desktop.sync.errors import NotEnrolledError
 from simpul.bundle import (
+    WRITE_SUITE,
     EncryptionKeyPair,
     PublicEncryptionKey,
     PublicSigningKey,
     Receipt,
     SigningKeyPair,
+    readable_suite,
 )
 from simpul.changes import ChangeId
 
@@ -228,6 +230,20 @@ class SyncState:
     def awaiting(self) -> list[AwaitingBundle]:
         """Bundles that left the laptop and have no receipt yet, oldest first."""
         return [AwaitingBundle(**item) for item in self.store.sync_state().get("awaiting", [])]
+
+    def district_suite(self) -> int:
+        """The bundle suite to seal with for the district: the newest it is known to read
+        (the newest this laptop writes until a server says otherwise)."""
+        return readable_suite(int(self.store.sync_state().get("district_suite", WRITE_SUITE)))
+
+    def set_district_suite(self, suite: int) -> None:
+        """Remember the newest bundle suite the district reads."""
+
+        def put(state: dict[str, Any]) -> None:
+            state["district_suite"] = suite
+
+        if int(self.store.sync_state().get("district_suite", WRITE_SUITE)) != suite:
+            self.update(put)
 
     def cursor(self) -> int:
         """The pull cursor stored after the last applied return bundle."""

@@ -78,6 +78,7 @@ __all__ = [
     "SUITE_V2",
     "SUITES",
     "WRITE_SUITE",
+    "NEWEST_SUITE",
     "BundleKind",
     "BundlePayload",
     "CompressedBody",
@@ -128,6 +129,9 @@ _CODECS: dict[int, Codec] = {SUITE_V1: ZLIB, SUITE_V2: ZSTD}
 
 SUITES: tuple[int, ...] = tuple(sorted(_CODECS))
 """Every suite this reader opens and this writer can write."""
+
+NEWEST_SUITE = SUITES[-1]
+"""The newest suite this reader opens: what a laptop or the district tells the other side."""
 
 # version -> suites a reader of that version understands.
 _SUPPORTED: dict[int, frozenset[int]] = {1: frozenset(SUITES)}
