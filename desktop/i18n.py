@@ -14,6 +14,14 @@ from collections.abc import Mapping
 LANGUAGES = ("id", "en")
 DEFAULT_LANGUAGE = "id"
 
+# A newer bundle version or suite refused by the server: the same advice for either.
+_SERVER_OLDER_THAN_LAPTOP = (
+    "The district server is older than this laptop and cannot read its bundles yet; ask "
+    "the district to update the server. Nothing is lost.",
+    "Server kabupaten lebih lama dari laptop ini dan belum dapat membaca bundelnya; minta "
+    "kabupaten memperbarui server. Tidak ada yang hilang.",
+)
+
 # code -> (English, Indonesian). Placeholders use str.format names.
 MESSAGES: dict[str, tuple[str, str]] = {
     # --- errors a user can cause
@@ -542,18 +550,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The district already has this laptop enrolled.",
         "Laptop ini sudah terdaftar di kabupaten.",
     ),
-    "refused_unsupported_suite": (
-        "The district server is older than this laptop and cannot read its bundles yet; ask "
-        "the district to update the server. Nothing is lost.",
-        "Server kabupaten lebih lama dari laptop ini dan belum dapat membaca bundelnya; minta "
-        "kabupaten memperbarui server. Tidak ada yang hilang.",
-    ),
-    "refused_unsupported_version": (
-        "The district server is older than this laptop and cannot read its bundles yet; ask "
-        "the district to update the server. Nothing is lost.",
-        "Server kabupaten lebih lama dari laptop ini dan belum dapat membaca bundelnya; minta "
-        "kabupaten memperbarui server. Tidak ada yang hilang.",
-    ),
+    "refused_unsupported_suite": _SERVER_OLDER_THAN_LAPTOP,
+    "refused_unsupported_version": _SERVER_OLDER_THAN_LAPTOP,
     "refused_too_many_attempts": (
         "Too many attempts; wait a few minutes and try again.",
         "Terlalu banyak percobaan; tunggu beberapa menit lalu coba lagi.",

@@ -242,7 +242,7 @@ class SyncState:
         def put(state: dict[str, Any]) -> None:
             state["district_suite"] = suite
 
-        if int(self.store.sync_state().get("district_suite", WRITE_SUITE)) != suite:
+        if readable_suite(suite) != self.district_suite():
             self.update(put)
 
     def cursor(self) -> int:
